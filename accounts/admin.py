@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from .admin_scope import ScopedAdminMixin
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    list_display = ["username", "get_full_name", "unit", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "unit__level"]
+    search_fields = ["username", "first_name", "last_name", "email", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = []
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Thông tin cá nhân", {"fields": ["last_name", "first_name", "email", "position_title"]}),
+        ("Phạm vi và vai trò", {"fields": ["unit", "role", "is_active"]}),
+        ("Quyền hệ thống", {"fields": ["is_superuser", "groups", "user_permissions"]}),
+        ("Thời gian", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "last_name", "first_name", "unit", "role", "password1", "password2"],
+            },
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only a superuser hands out system-wide rights.
+        return [fs for fs in fieldsets if fs[0] != "Quyền hệ thống"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.sees_everything and "unit" in form.base_fields:
+            # A unit admin creates accounts inside their own subtree, never system-wide ones.
+            form.base_fields["unit"].required = True
+            form.base_fields["unit"].empty_label = None
+        return form
+
+    @admin.display(description="Họ và tên")
+    def get_full_name(self, obj):
+        return obj.get_full_name()

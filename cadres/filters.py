@@ -1,0 +1,135 @@
+"""The one FilterSet of the roster: used by the list page and by its Excel export."""
+
+import datetime
+
+import django_filters
+from django import forms
+
+from .models import (
+    Cadre,
+    CadreStatus,
+    Education,
+    Gender,
+    PoliticalTheory,
+    Position,
+    Unit,
+    UnitLevel,
+)
+from .standards import StandardBook, years_before
+
+ALL = "all"
+
+
+class CadreFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Tìm kiếm")
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.none(),
+        method="filter_unit",
+        label="Đơn vị (gồm đơn vị trực thuộc)",
+        widget=forms.Select(attrs={"data-searchable": ""}),
+    )
+    position = django_filters.ModelChoiceFilter(queryset=Position.objects.all(), label="Chức vụ")
+    level = django_filters.ChoiceFilter(field_name="unit__level", choices=UnitLevel.choices, label="Cấp")
+    political_theory = django_filters.TypedChoiceFilter(
+        choices=PoliticalTheory.choices, coerce=int, label="Lý luận chính trị"
+    )
+    education = django_filters.TypedChoiceFilter(choices=Education.choices, coerce=int, label="Chuyên môn")
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="Giới tính")
+    party_member = django_filters.ChoiceFilter(
+        choices=[("yes", "Đảng viên"), ("no", "Chưa là đảng viên")], method="filter_party", label="Đảng viên"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[*CadreStatus.choices, (ALL, "Tất cả")],
+        method="filter_status",
+        label="Trạng thái",
+        empty_label=None,
+    )
+    age_min = django_filters.NumberFilter(method="filter_age_min", label="Tuổi từ", min_value=0)
+    age_max = django_filters.NumberFilter(method="filter_age_max", label="đến", min_value=0)
+    warning = django_filters.ChoiceFilter(
+        choices=[
+            ("over_age", "Quá tuổi"),
+            ("near_age", "Sắp quá tuổi"),
+            ("below_standard", "Chưa đạt chuẩn"),
+        ],
+        method="filter_warning",
+        label="Cảnh báo",
+    )
+    sort = django_filters.OrderingFilter(
+        fields=[
+            ("full_name", "name"),
+            ("birth_date", "birth_date"),
+            ("unit__path", "unit"),
+            ("position__order", "position"),
+            ("education", "education"),
+            ("political_theory", "political_theory"),
+        ],
+        label="Sắp xếp",
+    )
+
+    class Meta:
+        model = Cadre
+        fields = []
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("status", CadreStatus.ACTIVE)
+        super().__init__(data, *args, request=request, **kwargs)
+        self.filters["unit"].queryset = Unit.objects.visible_to(request.user)
+        self.today = datetime.date.today()
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_unit(self, queryset, name, unit):
+        return queryset.filter(unit__path__startswith=unit.path)
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(party_joined_on__isnull=(value == "no"))
+
+    def filter_status(self, queryset, name, value):
+        return queryset if value == ALL else queryset.filter(status=value)
+
+    def filter_age_min(self, queryset, name, value):
+        return queryset.filter(birth_date__lte=years_before(self.today, int(value)))
+
+    def filter_age_max(self, queryset, name, value):
+        return queryset.filter(birth_date__gt=years_before(self.today, int(value) + 1))
+
+    def filter_warning(self, queryset, name, value):
+        book = StandardBook(self.today)
+        condition = {
+            "over_age": book.over_age_q,
+            "near_age": book.near_age_q,
+            "below_standard": book.below_standard_q,
+        }[value]()
+        return queryset.filter(condition)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("unit__path", "position__order", "full_name", "pk")
+        return queryset
+
+
+def active_filter_count(filterset: CadreFilter) -> int:
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    return sum(
+        1 for key, value in data.items() if key not in {"sort", "status"} and value not in (None, "", [])
+    ) + (1 if data.get("status") not in (None, "", CadreStatus.ACTIVE) else 0)
+
+
+def describe_filters(filterset: CadreFilter) -> list[str]:
+    """Human-readable list of the filters in force, for export headers and the page."""
+    if not filterset.form.is_valid():
+        return []
+    lines = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sort" or value in (None, "", []):
+            continue
+        field = filterset.form.fields[name]
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value, value)
+        lines.append(f"{field.label}: {value}")
+    return lines

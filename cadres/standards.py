@@ -1,0 +1,191 @@
+"""Age limits and qualification standards applied to cadres.
+
+The rules live in ``PositionStandard`` rows (seeded from Quyết định 289-QĐ/TW, edited by
+admins). A ``StandardBook`` loads the rows in force on a day once, then answers both
+per-cadre questions (warnings on a page) and whole-list questions (SQL filters), so the
+page badges and the list filters can never disagree.
+
+"Quá tuổi" means a completed age above the holding limit: with a limit of 35, a cadre is
+over it from their 36th birthday.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+
+from .models import Cadre, Education, Position, PositionStandard, UnitLevel
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str  # over_age, near_age, below_education, below_political_theory
+    label: str
+    detail: str
+    severity: str  # Bootstrap colour: danger, warning
+
+    @property
+    def badge_class(self) -> str:
+        return f"text-bg-{self.severity}"
+
+
+class StandardBook:
+    def __init__(self, day: datetime.date | None = None, warning_months: int | None = None):
+        self.day = day or datetime.date.today()
+        self.warning_months = warning_months or settings.AGE_WARNING_MONTHS
+        self._rows: dict[tuple[int | None, str, bool], PositionStandard] = {}
+        for standard in PositionStandard.objects.effective_on(self.day).order_by("effective_from"):
+            # A later effective_from wins where rows overlap.
+            self._rows[(standard.position_id, standard.level, standard.for_school_staff)] = standard
+        self._position_ids = list(Position.objects.values_list("pk", flat=True))
+
+    def resolve(self, position_id: int | None, level: str, school_staff: bool) -> PositionStandard | None:
+        """The row for this post: the position's own, else the level's general one; a
+        school-staff row first when the cadre is school staff."""
+        staff_options = (True, False) if school_staff else (False,)
+        for staff in staff_options:
+            for key in ((position_id, level, staff), (None, level, staff)):
+                if key in self._rows:
+                    return self._rows[key]
+        return None
+
+    def standard_for(self, cadre: Cadre) -> PositionStandard | None:
+        return self.resolve(cadre.position_id, cadre.unit.level, cadre.is_school_staff)
+
+    # Per cadre ---------------------------------------------------------------------------
+
+    def warnings(self, cadre: Cadre) -> list[Warning]:
+        if not cadre.is_active:
+            return []
+        standard = self.standard_for(cadre)
+        if standard is None:
+            return []
+        hardship = cadre.unit.is_hardship_area
+        found = []
+        limit = standard.holding_limit(hardship=hardship)
+        if limit is not None:
+            over_from = self._over_cutoff(limit, self.day)
+            soon_from = self._over_cutoff(limit, add_months(self.day, self.warning_months))
+            if cadre.birth_date <= over_from:
+                found.append(
+                    Warning(
+                        "over_age",
+                        "Quá tuổi",
+                        f"{cadre.age_on(self.day)} tuổi, giới hạn khi đảm nhiệm là {limit}",
+                        "danger",
+                    )
+                )
+            elif cadre.birth_date <= soon_from:
+                reaches_on = add_years(cadre.birth_date, limit + 1)
+                found.append(
+                    Warning(
+                        "near_age", "Sắp quá tuổi", f"quá {limit} tuổi từ {reaches_on:%d/%m/%Y}", "warning"
+                    )
+                )
+        minimum = standard.education_minimum(hardship=hardship)
+        if minimum is not None and cadre.education < minimum:
+            found.append(
+                Warning(
+                    "below_education",
+                    "Chưa đạt chuẩn chuyên môn",
+                    f"{cadre.get_education_display()}, chuẩn tối thiểu {Education(minimum).label}",
+                    "warning",
+                )
+            )
+        if (
+            standard.min_political_theory is not None
+            and cadre.political_theory < standard.min_political_theory
+        ):
+            found.append(
+                Warning(
+                    "below_political_theory",
+                    "Chưa đạt chuẩn LLCT",
+                    f"{cadre.get_political_theory_display()}, chuẩn tối thiểu "
+                    f"{standard.get_min_political_theory_display()}",
+                    "warning",
+                )
+            )
+        return found
+
+    # Whole lists, in SQL -----------------------------------------------------------------
+
+    def _groups(self):
+        """(Q selecting the cadres a row applies to, the row), covering every cadre once."""
+        for level in UnitLevel.values:
+            for staff in (False, True):
+                by_standard: dict[int, list[int]] = defaultdict(list)
+                standards: dict[int, PositionStandard] = {}
+                for position_id in self._position_ids:
+                    standard = self.resolve(position_id, level, staff)
+                    if standard is not None:
+                        by_standard[standard.pk].append(position_id)
+                        standards[standard.pk] = standard
+                general = self.resolve(None, level, staff)
+                for pk, position_ids in by_standard.items():
+                    positions = Q(position__in=position_ids)
+                    if general is not None and general.pk == pk:
+                        positions |= Q(position__isnull=True)
+                    yield Q(unit__level=level, is_school_staff=staff) & positions, standards[pk]
+                if general is not None and general.pk not in by_standard:
+                    yield Q(unit__level=level, is_school_staff=staff, position__isnull=True), general
+
+    @staticmethod
+    def _over_cutoff(limit: int, day: datetime.date) -> datetime.date:
+        return years_before(day, limit + 1)
+
+    def _age_q(self, day: datetime.date) -> Q:
+        """Cadres whose completed age on ``day`` is above their holding limit."""
+        result = Q(pk__in=[])
+        for scope, standard in self._groups():
+            for hardship in (False, True):
+                limit = standard.holding_limit(hardship=hardship)
+                if limit is not None:
+                    result |= scope & Q(
+                        unit__is_hardship_area=hardship, birth_date__lte=self._over_cutoff(limit, day)
+                    )
+        return result
+
+    def over_age_q(self) -> Q:
+        return Q(status="active") & self._age_q(self.day)
+
+    def near_age_q(self) -> Q:
+        return (
+            Q(status="active")
+            & self._age_q(add_months(self.day, self.warning_months))
+            & ~self._age_q(self.day)
+        )
+
+    def below_standard_q(self) -> Q:
+        result = Q(pk__in=[])
+        for scope, standard in self._groups():
+            for hardship in (False, True):
+                minimum = standard.education_minimum(hardship=hardship)
+                if minimum is not None:
+                    result |= scope & Q(unit__is_hardship_area=hardship, education__lt=minimum)
+            if standard.min_political_theory is not None:
+                result |= scope & Q(political_theory__lt=standard.min_political_theory)
+        return Q(status="active") & result
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    return years_before(day, -years)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import cadres, cv, excel, merge, units
+
+app_name = "cadres"
+urlpatterns = [
+    path("units/", units.unit_list, name="unit-list"),
+    path("units/merge/", merge.unit_merge_view, name="unit-merge"),
+    path("units/<int:pk>/", units.unit_detail, name="unit-detail"),
+    path("cadres/", cadres.cadre_list, name="cadre-list"),
+    path("cadres/export.xlsx", excel.cadre_export, name="cadre-export"),
+    path("cadres/import/", excel.cadre_import, name="cadre-import"),
+    path("cadres/import/template.xlsx", excel.import_template, name="cadre-import-template"),
+    path("cadres/new/", cadres.cadre_create, name="cadre-create"),
+    path("cadres/<int:pk>/", cadres.cadre_detail, name="cadre-detail"),
+    path("cadres/<int:pk>/edit/", cadres.cadre_edit, name="cadre-edit"),
+    path("cadres/<int:pk>/archive/", cadres.cadre_archive, name="cadre-archive"),
+    path("cadres/<int:pk>/cv.pdf", cv.cadre_cv_pdf, name="cadre-cv"),
+    path("cadres/<int:pk>/appointments/new/", cadres.appointment_create, name="appointment-create"),
+    path(
+        "cadres/<int:pk>/appointments/<int:appointment_pk>/close/",
+        cadres.appointment_close,
+        name="appointment-close",
+    ),
+    path("cadres/<int:pk>/records/<str:kind>/new/", cadres.record_create, name="record-create"),
+]

@@ -1,0 +1,1 @@
+# Models arrive with this area's issue (see shared/DESIGN.md §2).

@@ -1,0 +1,87 @@
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Role
+from cadres.models import UnitKind, UnitLevel
+from tests.factories import UnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def tree(db):
+    """A post-2025 province: province → communes → chi đoàn (three levels), plus an old
+    district branch province → district → commune → chi đoàn (four levels)."""
+    province = UnitFactory(name="Tỉnh đoàn Thử", code="P", level=UnitLevel.PROVINCE, kind=UnitKind.PROVINCE)
+    commune_a = UnitFactory(parent=province, name="Đoàn xã An Bình", code="P-A", kind=UnitKind.COMMUNE)
+    commune_b = UnitFactory(parent=province, name="Đoàn phường Bắc Sơn", code="P-B", kind=UnitKind.WARD)
+    branch_a = UnitFactory(
+        parent=commune_a, name="Chi đoàn thôn 1", code="P-A-1", level=UnitLevel.BRANCH, kind=UnitKind.BRANCH
+    )
+    branch_b = UnitFactory(
+        parent=commune_b, name="Chi đoàn tổ 2", code="P-B-1", level=UnitLevel.BRANCH, kind=UnitKind.BRANCH
+    )
+    district = UnitFactory(
+        parent=province, name="Huyện đoàn Cũ", code="P-H", level=UnitLevel.DISTRICT, kind=UnitKind.DISTRICT
+    )
+    district_commune = UnitFactory(
+        parent=district, name="Đoàn xã Đông Hà", code="P-H-X", kind=UnitKind.COMMUNE
+    )
+    district_branch = UnitFactory(
+        parent=district_commune,
+        name="Chi đoàn thôn Đông",
+        code="P-H-X-1",
+        level=UnitLevel.BRANCH,
+        kind=UnitKind.BRANCH,
+    )
+    other_province = UnitFactory(
+        name="Tỉnh đoàn Khác", code="Q", level=UnitLevel.PROVINCE, kind=UnitKind.PROVINCE
+    )
+    other_commune = UnitFactory(
+        parent=other_province, name="Đoàn xã Ngoài", code="Q-A", kind=UnitKind.COMMUNE
+    )
+    return SimpleNamespace(
+        province=province,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        branch_a=branch_a,
+        branch_b=branch_b,
+        district=district,
+        district_commune=district_commune,
+        district_branch=district_branch,
+        other_province=other_province,
+        other_commune=other_commune,
+    )
+
+
+@pytest.fixture
+def province_editor(tree):
+    return UserFactory(username="tinhdoan", unit=tree.province, role=Role.EDITOR)
+
+
+@pytest.fixture
+def commune_editor(tree):
+    return UserFactory(username="xa", unit=tree.commune_a, role=Role.EDITOR)
+
+
+@pytest.fixture
+def viewer(tree):
+    return UserFactory(username="xem", unit=tree.province, role=Role.VIEWER)
+
+
+@pytest.fixture
+def unit_admin(tree):
+    return UserFactory(username="qtxa", unit=tree.commune_a, role=Role.ADMIN)
+
+
+@pytest.fixture
+def system_admin(tree):
+    return UserFactory(username="admin", unit=None, role=Role.ADMIN, is_superuser=True)

@@ -1,0 +1,40 @@
+import factory
+
+from accounts.models import Role, User
+from cadres.models import Unit, UnitKind, UnitLevel
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """``UnitFactory(parent=unit)`` adds a child; without a parent, a new root."""
+
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"Đoàn đơn vị {n}")
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    level = UnitLevel.BASE
+    kind = UnitKind.GRASSROOTS
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        unit = model_class(*args, **kwargs)
+        if parent is None:
+            return Unit.objects.add_root(instance=unit)
+        return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), instance=unit)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Lan"
+    last_name = "Nguyễn Thị"
+    role = Role.EDITOR
+    password = factory.PostGenerationMethodCall("set_password", "demo12345")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()

@@ -1,0 +1,1 @@
+# Admin registrations arrive with this area's models.
