@@ -53,6 +53,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names (last_name) before the given name.
+        return f"{self.last_name} {self.first_name}".strip()
+
     def save(self, *args, **kwargs):
         # Only admins reach Django admin; the flag follows the role so it cannot drift.
         self.is_staff = self.is_superuser or self.role == Role.ADMIN

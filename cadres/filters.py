@@ -28,7 +28,9 @@ class CadreFilter(django_filters.FilterSet):
         label="Đơn vị (gồm đơn vị trực thuộc)",
         widget=forms.Select(attrs={"data-searchable": ""}),
     )
-    position = django_filters.ModelChoiceFilter(queryset=Position.objects.all(), label="Chức vụ")
+    position = django_filters.ModelChoiceFilter(
+        queryset=Position.objects.all(), label="Chức vụ", empty_label="Tất cả"
+    )
     level = django_filters.ChoiceFilter(field_name="unit__level", choices=UnitLevel.choices, label="Cấp")
     political_theory = django_filters.TypedChoiceFilter(
         choices=PoliticalTheory.choices, coerce=int, label="Lý luận chính trị"
@@ -76,6 +78,9 @@ class CadreFilter(django_filters.FilterSet):
         data.setdefault("status", CadreStatus.ACTIVE)
         super().__init__(data, *args, request=request, **kwargs)
         self.filters["unit"].queryset = Unit.objects.visible_to(request.user)
+        if not request.user.can_see_sensitive:
+            # Party membership is sensitive data: not even a filter on it for viewers.
+            del self.filters["party_member"]
         self.today = datetime.date.today()
 
     def filter_search(self, queryset, name, value):

@@ -11,6 +11,8 @@ urlpatterns = [
     path("cadres/export.xlsx", excel.cadre_export, name="cadre-export"),
     path("cadres/import/", excel.cadre_import, name="cadre-import"),
     path("cadres/import/template.xlsx", excel.import_template, name="cadre-import-template"),
+    path("cadres/import/<slug:token>/", excel.import_job, name="cadre-import-job"),
+    path("cadres/import/<slug:token>/status/", excel.import_job_status, name="cadre-import-status"),
     path("cadres/new/", cadres.cadre_create, name="cadre-create"),
     path("cadres/<int:pk>/", cadres.cadre_detail, name="cadre-detail"),
     path("cadres/<int:pk>/edit/", cadres.cadre_edit, name="cadre-edit"),
@@ -19,7 +21,7 @@ urlpatterns = [
     path("cadres/<int:pk>/appointments/new/", cadres.appointment_create, name="appointment-create"),
     path(
         "cadres/<int:pk>/appointments/<int:appointment_pk>/close/",
-        cadres.appointment_close,
+        cadres.appointment_close_view,
         name="appointment-close",
     ),
     path("cadres/<int:pk>/records/<str:kind>/new/", cadres.record_create, name="record-create"),

@@ -5,6 +5,7 @@ DATABASE_URL; everything else has a safe default. See README.md for the full lis
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -204,6 +205,20 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Imports with at least this many rows are checked and saved in a background thread while the
+# page polls their progress; smaller files run within the request. IMPORT_BACKGROUND=false runs
+# every import within the request (tests).
+IMPORT_BACKGROUND = env_bool("IMPORT_BACKGROUND", default=True)
+IMPORT_BACKGROUND_MIN_ROWS = env_int("IMPORT_BACKGROUND_MIN_ROWS", 300)
+IMPORT_TEMP_DIR = Path(os.environ.get("IMPORT_TEMP_DIR") or Path(tempfile.gettempdir()) / "canbodoan-imports")
+
+# A file cache, so that every gunicorn worker sees the same import progress.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or str(Path(tempfile.gettempdir()) / "canbodoan-cache"),
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -215,3 +230,4 @@ LOGGING = {
 
 # Warn this many months before a cadre reaches the holding age limit (DOMAIN.md §4).
 AGE_WARNING_MONTHS = env_int("AGE_WARNING_MONTHS", 12)
+FILTERS_EMPTY_CHOICE_LABEL = "Tất cả"

@@ -16,6 +16,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # Tests run with DEBUG off, which turns the HTTPS redirect on; the test client speaks HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def tree(db):
     """A post-2025 province: province → communes → chi đoàn (three levels), plus an old

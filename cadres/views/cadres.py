@@ -1,9 +1,236 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import editor_required
+
+from ..filters import CadreFilter
+from ..forms import (
+    AppointmentCloseForm,
+    AppointmentForm,
+    ArchiveForm,
+    CadreCreateForm,
+    CadreForm,
+    CommendationForm,
+    DisciplineForm,
+)
+from ..history import cadre_history
+from ..models import Cadre
+from ..services import (
+    StaleEditError,
+    appointment_add,
+    appointment_close,
+    cadre_save_checked,
+)
+from ..services import (
+    cadre_archive as archive_cadre,
+)
+from ..standards import StandardBook
+from .access import get_cadre_for_user
+
+PAGE_SIZE = 50
+# Sections that the planning, training and field-work areas will fill.
+PENDING_SECTIONS = [
+    ("Quy hoạch", "diagram-3", "Chưa có dữ liệu quy hoạch cho cán bộ này."),
+    ("Đào tạo, bồi dưỡng", "mortarboard", "Chưa có khoá đào tạo, bồi dưỡng nào được ghi nhận."),
+    ("Đi cơ sở", "geo-alt", "Chưa có đợt đi cơ sở nào được ghi nhận."),
+    ("Đánh giá, xếp loại", "clipboard-check", "Chưa có kết quả đánh giá, xếp loại."),
+]
+RECORD_FORMS = {
+    "commendation": (CommendationForm, "khen thưởng"),
+    "discipline": (DisciplineForm, "kỷ luật"),
+}
 
 
-def _pending(request, *args, **kwargs):
-    raise Http404
+def cadre_list(request):
+    filterset = CadreFilter(
+        request.GET,
+        queryset=Cadre.objects.visible_to(request.user).select_related("unit", "position"),
+        request=request,
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    book = StandardBook()
+    for cadre in page:
+        cadre.warnings = book.warnings(cadre)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cadres/cadre_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query_string": query.urlencode(),
+            "sort": request.GET.get("sort", ""),
+        },
+    )
 
 
-cadre_list = cadre_create = cadre_detail = cadre_edit = cadre_archive = _pending
-appointment_create = appointment_close = record_create = _pending
+def cadre_detail(request, pk: int):
+    cadre = get_cadre_for_user(request.user, pk)
+    sensitive = request.user.can_see_sensitive
+    appointments = cadre.appointments.select_related("unit", "position")
+    return render(
+        request,
+        "cadres/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "sensitive": sensitive,
+            "warnings": StandardBook().warnings(cadre),
+            "open_appointments": [a for a in appointments if a.is_open],
+            "appointments": appointments,
+            "commendations": cadre.commendations.all(),
+            "disciplines": cadre.disciplines.all() if sensitive else None,
+            "history": cadre_history(cadre, sensitive=sensitive),
+            "pending_sections": PENDING_SECTIONS,
+        },
+    )
+
+
+@editor_required
+def cadre_create(request):
+    form = CadreCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            cadre = form.save(commit=False)
+            cadre.unit = form.cleaned_data["unit"]
+            cadre.save()
+            if form.cleaned_data["position"]:
+                appointment_add(
+                    cadre=cadre,
+                    unit=cadre.unit,
+                    position=form.cleaned_data["position"],
+                    started_on=form.cleaned_data["started_on"],
+                    kind=form.cleaned_data["appointment_kind"],
+                    decision_number=form.cleaned_data["decision_number"],
+                )
+        messages.success(request, f"Đã thêm cán bộ {cadre.full_name}.")
+        return redirect(cadre)
+    return render(request, "cadres/cadre_form.html", {"form": form})
+
+
+@editor_required
+def cadre_edit(request, pk: int):
+    cadre = get_cadre_for_user(request.user, pk)
+    form = CadreForm(request.POST or None, instance=cadre, user=request.user)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            cadre_save_checked(cadre=form.instance, base_version=form.cleaned_data["version"] or 0)
+        except StaleEditError as error:
+            stale = error.changes
+            current_version = Cadre.objects.only("version").get(pk=cadre.pk).version
+            form.data = form.data.copy()
+            form.data["version"] = current_version
+            messages.error(
+                request,
+                "Chưa lưu: hồ sơ đã được người khác cập nhật trong lúc bạn sửa. "
+                "Xem các thay đổi bên dưới, điều chỉnh nếu cần rồi bấm Lưu lại.",
+            )
+        else:
+            messages.success(request, "Đã lưu hồ sơ.")
+            return redirect(cadre)
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "stale_changes": stale})
+
+
+@editor_required
+def cadre_archive(request, pk: int):
+    cadre = get_cadre_for_user(request.user, pk)
+    if not cadre.is_active:
+        messages.info(request, "Hồ sơ này đã được lưu trữ.")
+        return redirect(cadre)
+    form = ArchiveForm(request.POST or None, cadre=cadre)
+    if request.method == "POST" and form.is_valid():
+        archive_cadre(
+            cadre=cadre,
+            status=form.cleaned_data["status"],
+            left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"Đã chuyển hồ sơ {cadre.full_name} sang lưu trữ.")
+        return redirect(cadre)
+    return render(
+        request,
+        "cadres/simple_form.html",
+        {
+            "form": form,
+            "cadre": cadre,
+            "heading": "Thôi công tác",
+            "button": "Chuyển sang lưu trữ",
+            "button_class": "btn-danger",
+            "confirm": f"Chuyển hồ sơ {cadre.full_name} sang lưu trữ? Các chức vụ đang giữ sẽ kết thúc.",
+        },
+    )
+
+
+@editor_required
+def appointment_create(request, pk: int):
+    cadre = get_cadre_for_user(request.user, pk)
+    form = AppointmentForm(request.POST or None, user=request.user, initial={"unit": cadre.unit_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            appointment = appointment_add(
+                cadre=cadre,
+                unit=data["unit"],
+                position=data["position"],
+                started_on=data["started_on"],
+                kind=data["kind"],
+                decision_number=data["decision_number"],
+                note=data["note"],
+                close_current=data["close_current"],
+            )
+            if data["ended_on"]:
+                appointment_close(appointment=appointment, ended_on=data["ended_on"])
+        messages.success(request, "Đã thêm quá trình công tác.")
+        return redirect(cadre)
+    return render(
+        request,
+        "cadres/simple_form.html",
+        {
+            "form": form,
+            "cadre": cadre,
+            "heading": "Thêm quá trình công tác",
+        },
+    )
+
+
+@require_POST
+@editor_required
+def appointment_close_view(request, pk: int, appointment_pk: int):
+    cadre = get_cadre_for_user(request.user, pk)
+    appointment = get_object_or_404(cadre.appointments.open(), pk=appointment_pk)
+    form = AppointmentCloseForm(request.POST, appointment=appointment, prefix="close")
+    if form.is_valid():
+        appointment_close(appointment=appointment, ended_on=form.cleaned_data["ended_on"])
+        messages.success(request, f"Đã kết thúc chức vụ {appointment.position} – {appointment.unit}.")
+    else:
+        messages.error(request, " ".join(form.errors.get("ended_on", ["Ngày kết thúc không hợp lệ."])))
+    return redirect(cadre)
+
+
+@editor_required
+def record_create(request, pk: int, kind: str):
+    if kind not in RECORD_FORMS:
+        raise Http404
+    cadre = get_cadre_for_user(request.user, pk)
+    form_class, label = RECORD_FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.cadre = cadre
+        record.save()
+        messages.success(request, f"Đã thêm {label}.")
+        return redirect(cadre)
+    return render(
+        request,
+        "cadres/simple_form.html",
+        {
+            "form": form,
+            "cadre": cadre,
+            "heading": f"Thêm {label}",
+        },
+    )

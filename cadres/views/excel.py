@@ -6,4 +6,4 @@ def _pending(request, *args, **kwargs):
     raise Http404
 
 
-cadre_export = cadre_import = import_template = _pending
+cadre_export = cadre_import = import_template = import_job = import_job_status = _pending
