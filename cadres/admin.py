@@ -5,7 +5,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scope import ScopedAdminMixin
 
-from .models import Unit
+from .models import (
+    Appointment,
+    Cadre,
+    Commendation,
+    Discipline,
+    Position,
+    PositionStandard,
+    Unit,
+    UnitMerge,
+)
+from .text import fold
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -90,3 +100,104 @@ class UnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Units are dissolved (with a date), never deleted: their cadres and history stay readable.
         return request.user.is_superuser
+
+
+class CadreRecordInline(admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+
+class AppointmentInline(CadreRecordInline):
+    model = Appointment
+    fields = ["unit", "position", "kind", "started_on", "ended_on", "decision_number"]
+    autocomplete_fields = ["unit", "position"]
+
+
+class CommendationInline(CadreRecordInline):
+    model = Commendation
+
+
+class DisciplineInline(CadreRecordInline):
+    model = Discipline
+
+
+@admin.register(Position)
+class PositionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "level", "order", "is_key", "organisation"]
+    list_filter = ["level", "is_key", "organisation"]
+    list_editable = ["order", "is_key"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(PositionStandard)
+class PositionStandardAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "for_school_staff", "max_age_first_appointment", "max_age_holding",
+                    "max_age_holding_hardship", "min_education", "min_political_theory", "is_confirmed",
+                    "effective_from", "effective_to"]
+    list_filter = ["level", "for_school_staff", "is_confirmed", "position"]
+    search_fields = ["position__name", "source"]
+    list_select_related = ["position"]
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["full_name", "birth_date", "gender", "unit", "position", "status"]
+    list_filter = ["status", "gender", "education", "political_theory", "employment", "unit__level"]
+    search_fields = ["search_text", "national_id"]
+    list_select_related = ["unit", "position"]
+    autocomplete_fields = ["unit", "position"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [AppointmentInline, CommendationInline, DisciplineInline]
+    list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        # The folded column makes admin search accent-insensitive like the app's.
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def has_delete_permission(self, request, obj=None):
+        # Leaving archives a record; only a system administrator deletes one (e.g. a duplicate).
+        return request.user.is_superuser
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["cadre", "position", "unit", "kind", "started_on", "ended_on", "decision_number"]
+    list_filter = ["kind", "position", ("ended_on", admin.EmptyFieldListFilter)]
+    search_fields = ["cadre__search_text", "decision_number", "unit__name"]
+    list_select_related = ["cadre", "unit", "position"]
+    autocomplete_fields = ["cadre", "unit", "position"]
+    date_hierarchy = "started_on"
+
+
+@admin.register(Commendation)
+class CommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["cadre", "form", "issuer", "awarded_on", "decision_number"]
+    search_fields = ["cadre__search_text", "form", "decision_number"]
+    list_select_related = ["cadre"]
+    autocomplete_fields = ["cadre"]
+    date_hierarchy = "awarded_on"
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["cadre", "form", "issuer", "decided_on", "decision_number"]
+    search_fields = ["cadre__search_text", "form", "decision_number"]
+    list_select_related = ["cadre"]
+    autocomplete_fields = ["cadre"]
+    date_hierarchy = "decided_on"
+
+
+@admin.register(UnitMerge)
+class UnitMergeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["target", "effective_on", "decision_number", "moved_cadres", "moved_appointments",
+                    "moved_children", "performed_by", "performed_at"]
+    readonly_fields = [f.name for f in UnitMerge._meta.fields] + ["sources"]
+    date_hierarchy = "effective_on"
+
+    def has_add_permission(self, request):
+        # Merges run through the app's merge page, which moves everything in one transaction.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

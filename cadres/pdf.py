@@ -65,7 +65,7 @@ def _static_root() -> Path:
     return _static_path(_FONT_FILES["normal", "normal"]).parent.parent
 
 
-class _LocalFetcher(URLFetcher):
+class StaticOnlyFetcher(URLFetcher):
     """Only files of the static directory, and data: URLs. Never the network, and never an
     arbitrary file of the server, whatever ends up in the HTML."""
 
@@ -87,7 +87,7 @@ def render_pdf(template_name: str, context: dict, *, request) -> bytes:
     html = unicodedata.normalize("NFC", render_to_string(template_name, context, request=request))
     font_config = FontConfiguration()
     defaults = CSS(
-        string=_font_faces() + _PAGE_DEFAULTS, font_config=font_config, url_fetcher=_LocalFetcher()
+        string=_font_faces() + _PAGE_DEFAULTS, font_config=font_config, url_fetcher=StaticOnlyFetcher()
     )
     document = HTML(string=html, base_url=_static_path(_FONT_FILES["normal", "normal"]).parent.as_uri())
     return document.write_pdf(stylesheets=[defaults], font_config=font_config)
@@ -143,9 +143,7 @@ def _level_rows(cadre: Cadre) -> list[CvTrainingRow]:
     rows = []
     if cadre.education != Education.NONE:
         rows.append(
-            CvTrainingRow(
-                subject=cadre.major or "Chuyên môn", qualification=cadre.get_education_display()
-            )
+            CvTrainingRow(subject=cadre.major or "Chuyên môn", qualification=cadre.get_education_display())
         )
     if cadre.political_theory != PoliticalTheory.NONE:
         rows.append(

@@ -1,10 +1,12 @@
+import datetime
 from types import SimpleNamespace
 
 import pytest
 
 from accounts.models import Role
-from cadres.models import UnitKind, UnitLevel
-from tests.factories import UnitFactory, UserFactory
+from cadres.models import Cadre, UnitKind, UnitLevel
+from cadres.services import appointment_add
+from tests.factories import CadreFactory, UnitFactory, UserFactory, position
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +93,16 @@ def unit_admin(tree):
 @pytest.fixture
 def system_admin(tree):
     return UserFactory(username="admin", unit=None, role=Role.ADMIN, is_superuser=True)
+
+
+@pytest.fixture
+def make_cadre(db):
+    """A cadre with an open main post, as the app keeps them."""
+
+    def make(unit, *, code: str = "uv-bch", started_on=datetime.date(2024, 1, 1), **fields) -> Cadre:
+        cadre = CadreFactory(unit=unit, **fields)
+        appointment_add(cadre=cadre, unit=unit, position=position(code), started_on=started_on)
+        cadre.refresh_from_db()
+        return cadre
+
+    return make

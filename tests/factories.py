@@ -1,7 +1,9 @@
+import datetime
+
 import factory
 
 from accounts.models import Role, User
-from cadres.models import Unit, UnitKind, UnitLevel
+from cadres.models import Cadre, Gender, Position, Unit, UnitKind, UnitLevel
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -38,3 +40,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    """A cadre without appointments; use ``appointment_add`` (cadres.services) for posts."""
+
+    class Meta:
+        model = Cadre
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Cán {n}")
+    gender = Gender.MALE
+    birth_date = datetime.date(1995, 6, 15)
+    national_id = factory.Sequence(lambda n: f"{n:012d}")
+    unit = None
+
+
+def position(code: str) -> Position:
+    """A seeded catalogue position (migration 0003): bi-thu, pho-bi-thu, uv-btv, uv-bch…"""
+    return Position.objects.get(code=code)

@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.shortcuts import render
 
+from ..merge import can_merge_units
 from ..models import Unit
 from .access import get_unit_for_user
 
@@ -20,7 +21,12 @@ def unit_list(request):
     return render(
         request,
         "cadres/unit_list.html",
-        {"units": units, "query": query, "show_dissolved": show_dissolved},
+        {
+            "units": units,
+            "query": query,
+            "show_dissolved": show_dissolved,
+            "can_merge": can_merge_units(request.user),
+        },
     )
 
 

@@ -69,7 +69,7 @@ def test_it_refuses_a_wrong_password_with_a_vietnamese_message(client, province_
     assert not is_logged_in(client)
     html = response.content.decode()
     assert "alert-danger" in html
-    assert "Vui lòng nhập chính xác" in html or "không đúng" in html
+    assert "Tên đăng nhập và mật khẩu chính xác" in html
 
 
 def test_it_refuses_an_inactive_user(client, tree):
@@ -128,7 +128,7 @@ def test_it_refuses_a_password_change_with_the_wrong_old_password(client, provin
     )
 
     assert response.status_code == 200
-    assert "Mật khẩu cũ của bạn đã được nhập không đúng" in response.content.decode()
+    assert "Mật khẩu cũ không chính xác" in response.content.decode()
     province_editor.refresh_from_db()
     assert province_editor.check_password("demo12345")
 
@@ -189,8 +189,9 @@ def test_it_locks_out_after_five_failed_logins_even_with_the_right_password(clie
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "Tài khoản tạm thời bị khoá" in html
-    assert "15 phút" in html
-    assert "5 lần" in html
+    assert "trong 15 phút" in html
+    assert "sai 5 lần" in html
+    assert "PT15M" not in html
 
 
 def test_it_does_not_lock_out_after_four_failed_logins(client, province_editor):

@@ -1,0 +1,155 @@
+import datetime
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from cadres.models import Education, Gender, PoliticalTheory
+from cadres.standards import years_before
+
+URL = reverse("cadres:cadre-list")
+
+
+def names(response) -> set[str]:
+    return {cadre.full_name for cadre in response.context["page"].object_list}
+
+
+@pytest.fixture
+def roster(tree, make_cadre):
+    today = datetime.date.today()
+    return {
+        "lan": make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan", gender=Gender.FEMALE, code="bi-thu",
+                          birth_date=years_before(today, 28), education=Education.BACHELOR,
+                          political_theory=PoliticalTheory.INTERMEDIATE, party_joined_on=datetime.date(2018, 5, 19),
+                          phone="0905123456"),
+        "duc": make_cadre(tree.branch_a, full_name="Đặng Văn Đức", birth_date=years_before(today, 36),
+                          education=Education.COLLEGE),
+        "hoa": make_cadre(tree.commune_b, full_name="Trần Thị Hoa", gender=Gender.FEMALE,
+                          birth_date=years_before(today, 22), code="pho-bi-thu"),
+        "nam": make_cadre(tree.district_commune, full_name="Lê Hoàng Nam", birth_date=years_before(today, 31),
+                          political_theory=PoliticalTheory.ELEMENTARY),
+        "outside": make_cadre(tree.other_commune, full_name="Nguyễn Thị Lan Ngoài"),
+    }
+
+
+def test_it_lists_the_province_without_other_provinces(client, province_editor, roster):
+    client.force_login(province_editor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert names(response) == {"Nguyễn Thị Lan", "Đặng Văn Đức", "Trần Thị Hoa", "Lê Hoàng Nam"}
+    assert response.context["page"].paginator.count == 4
+
+
+def test_it_shows_a_commune_editor_only_their_subtree(client, commune_editor, roster):
+    client.force_login(commune_editor)
+    assert names(client.get(URL)) == {"Nguyễn Thị Lan", "Đặng Văn Đức"}
+
+
+@pytest.mark.parametrize("query", ["nguyen thi lan", "NGUYEN THI LAN", "lan nguyen", "Nguyễn Thị Lan",
+                                   unicodedata.normalize("NFD", "Nguyễn Thị Lan"), "0905123456"])
+def test_it_searches_ignoring_accents_case_and_order(client, province_editor, roster, query):
+    client.force_login(province_editor)
+    assert names(client.get(URL, {"q": query})) == {"Nguyễn Thị Lan"}
+
+
+def test_it_matches_d_with_stroke_from_a_plain_d(client, province_editor, roster):
+    client.force_login(province_editor)
+    assert names(client.get(URL, {"q": "dang van duc"})) == {"Đặng Văn Đức"}
+
+
+def test_it_filters_by_unit_including_its_subtree(client, province_editor, roster, tree):
+    client.force_login(province_editor)
+    assert names(client.get(URL, {"unit": tree.commune_a.pk})) == {"Nguyễn Thị Lan", "Đặng Văn Đức"}
+    assert names(client.get(URL, {"unit": tree.district.pk})) == {"Lê Hoàng Nam"}
+
+
+def test_it_ignores_a_unit_outside_scope(client, commune_editor, roster, tree):
+    client.force_login(commune_editor)
+    response = client.get(URL, {"unit": tree.commune_b.pk})
+    assert "Trần Thị Hoa" not in names(response)
+    assert response.context["filterset"].errors
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"position": "bi-thu"}, {"Nguyễn Thị Lan"}),
+    ({"level": "branch"}, {"Đặng Văn Đức"}),
+    ({"political_theory": PoliticalTheory.ELEMENTARY}, {"Lê Hoàng Nam"}),
+    ({"education": Education.COLLEGE}, {"Đặng Văn Đức"}),
+    ({"gender": Gender.FEMALE}, {"Nguyễn Thị Lan", "Trần Thị Hoa"}),
+    ({"party_member": "yes"}, {"Nguyễn Thị Lan"}),
+    ({"party_member": "no"}, {"Đặng Văn Đức", "Trần Thị Hoa", "Lê Hoàng Nam"}),
+    ({"age_min": 30}, {"Đặng Văn Đức", "Lê Hoàng Nam"}),
+    ({"age_max": 28}, {"Nguyễn Thị Lan", "Trần Thị Hoa"}),
+    ({"age_min": 25, "age_max": 31}, {"Nguyễn Thị Lan", "Lê Hoàng Nam"}),
+    ({"warning": "over_age"}, {"Đặng Văn Đức"}),
+    ({"warning": "near_age"}, set()),
+])
+def test_it_applies_each_filter(client, province_editor, roster, params, expected):
+    from cadres.models import Position
+
+    if "position" in params:
+        params = {**params, "position": Position.objects.get(code=params["position"]).pk}
+    client.force_login(province_editor)
+    assert names(client.get(URL, params)) == expected
+
+
+def test_it_shows_archived_cadres_only_on_request(client, province_editor, roster):
+    roster["hoa"].status, roster["hoa"].left_on = "transferred", datetime.date.today()
+    roster["hoa"].save()
+    client.force_login(province_editor)
+    assert "Trần Thị Hoa" not in names(client.get(URL))
+    assert names(client.get(URL, {"status": "transferred"})) == {"Trần Thị Hoa"}
+    assert "Trần Thị Hoa" in names(client.get(URL, {"status": "all"}))
+
+
+def test_it_sorts_by_birth_date_both_ways(client, province_editor, roster):
+    client.force_login(province_editor)
+    oldest_first = [c.full_name for c in client.get(URL, {"sort": "birth_date"}).context["page"]]
+    youngest_first = [c.full_name for c in client.get(URL, {"sort": "-birth_date"}).context["page"]]
+    assert oldest_first[0] == "Đặng Văn Đức"
+    assert youngest_first == list(reversed(oldest_first))
+
+
+def test_it_shows_warning_badges_and_ages(client, province_editor, roster):
+    client.force_login(province_editor)
+    html = client.get(URL).content.decode()
+    assert "Quá tuổi" in html
+    assert ">36<" in html
+
+
+def test_it_hides_the_party_filter_and_column_from_viewers(client, viewer, roster):
+    client.force_login(viewer)
+    response = client.get(URL, {"party_member": "yes"})
+    assert "party_member" not in response.context["filterset"].form.fields
+    assert len(names(response)) == 4
+    assert "Đảng viên" not in response.content.decode()
+
+
+def test_it_paginates_with_the_total_count(client, province_editor, tree, make_cadre):
+    for index in range(55):
+        make_cadre(tree.commune_a, full_name=f"Cán bộ Số {index}")
+    client.force_login(province_editor)
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == 5
+    assert "/ 55" in first.content.decode()
+
+
+def test_it_keeps_the_query_count_constant_as_rows_grow(client, province_editor, tree, make_cadre,
+                                                       django_assert_max_num_queries):
+    client.force_login(province_editor)
+    make_cadre(tree.commune_a)
+    with django_assert_max_num_queries(12):
+        client.get(URL)
+    for index in range(40):
+        make_cadre(tree.branch_a if index % 2 else tree.commune_b, full_name=f"Người {index}")
+    with django_assert_max_num_queries(12):
+        response = client.get(URL)
+    assert response.context["page"].paginator.count == 41
+
+
+def test_it_requires_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]

@@ -1,0 +1,358 @@
+"""Django admin: only the admin role gets in; a unit admin manages only their subtree; every
+model of the project is registered."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+from simple_history.models import HistoricalChanges
+
+from accounts.models import Role, User
+from cadres.models import Unit, UnitKind, UnitLevel
+from tests.factories import UserFactory
+
+NEW_PASSWORD = "Hoa-sen-nở-2025"
+
+
+def new_user_data(unit: Unit, **overrides) -> dict:
+    return {
+        "username": "moi",
+        "last_name": "Võ Thị",
+        "first_name": "Mai",
+        "unit": unit.pk,
+        "role": Role.EDITOR,
+        "usable_password": "true",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        **overrides,
+    }
+
+
+def user_change_data(user: User, **overrides) -> dict:
+    return {
+        "username": user.username,
+        "last_name": user.last_name,
+        "first_name": user.first_name,
+        "email": user.email,
+        "position_title": user.position_title,
+        "unit": user.unit_id or "",
+        "role": user.role,
+        "is_active": "on",
+        **overrides,
+    }
+
+
+# --- who gets in ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.APPROVER, Role.VIEWER])
+def test_it_keeps_non_admin_roles_out(client, tree, role):
+    user = UserFactory(unit=tree.province, role=role)
+    client.force_login(user)
+
+    for url in [reverse("admin:index"), reverse("admin:accounts_user_changelist")]:
+        response = client.get(url)
+        assert response.status_code in {302, 403}, url
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_it_keeps_a_demoted_admin_out(client, tree):
+    user = UserFactory(unit=tree.province, role=Role.ADMIN)
+    user.role = Role.EDITOR
+    user.save()
+    client.force_login(user)
+
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_it_keeps_an_inactive_admin_out(client, tree):
+    user = UserFactory(unit=None, role=Role.ADMIN, is_active=False)
+    client.force_login(user)
+
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_it_lets_the_admin_role_in(client, tree, unit_admin, system_admin):
+    for user in [unit_admin, system_admin]:
+        client.force_login(user)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == 200
+        assert "Quản trị dữ liệu" in response.content.decode()
+
+
+def test_it_shows_the_admin_in_vietnamese(client, system_admin):
+    client.force_login(system_admin)
+
+    html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+
+    assert '<html lang="vi"' in html
+    assert "Quản trị hệ thống quản lý cán bộ Đoàn" in html
+    assert "người dùng" in html.lower()
+
+
+# --- a unit admin's users ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(tree, province_editor, commune_editor, viewer, unit_admin, system_admin):
+    return {
+        "branch": UserFactory(username="chidoan", unit=tree.branch_a),
+        "sibling": UserFactory(username="xa_b", unit=tree.commune_b),
+        "outsider": UserFactory(username="ngoai", unit=tree.other_commune),
+    }
+
+
+def test_it_lists_only_users_of_the_unit_admins_subtree(client, unit_admin, people):
+    client.force_login(unit_admin)
+
+    response = client.get(reverse("admin:accounts_user_changelist"))
+
+    assert response.status_code == 200
+    listed = {user.username for user in response.context["cl"].result_list}
+    assert listed == {"xa", "qtxa", "chidoan"}
+
+
+def test_it_lists_every_user_for_a_system_admin(client, system_admin, people):
+    client.force_login(system_admin)
+
+    response = client.get(reverse("admin:accounts_user_changelist"))
+
+    listed = {user.username for user in response.context["cl"].result_list}
+    assert {"tinhdoan", "xa", "xem", "qtxa", "admin", "chidoan", "xa_b", "ngoai"} <= listed
+
+
+def test_it_answers_a_unit_admin_with_not_found_for_a_user_outside(client, unit_admin, people):
+    client.force_login(unit_admin)
+
+    for username in ["tinhdoan", "xa_b", "ngoai", "admin"]:
+        user = User.objects.get(username=username)
+        response = client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+        # Django admin redirects to its index with a "does not exist" message.
+        assert response.status_code == 302, username
+        assert response["Location"] == reverse("admin:index")
+
+
+def test_it_lets_a_unit_admin_create_a_user_inside_their_subtree(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.post(reverse("admin:accounts_user_add"), new_user_data(tree.branch_a))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(username="moi")
+    assert user.unit == tree.branch_a
+    assert user.role == Role.EDITOR
+    assert not user.is_superuser
+    assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.parametrize("unit_name", ["commune_b", "province", "other_commune", "district_branch"])
+def test_it_refuses_a_unit_admin_a_user_outside_their_subtree(client, tree, unit_admin, unit_name):
+    client.force_login(unit_admin)
+
+    response = client.post(reverse("admin:accounts_user_add"), new_user_data(getattr(tree, unit_name)))
+
+    assert response.status_code == 200
+    assert "unit" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="moi").exists()
+
+
+def test_it_refuses_a_unit_admin_a_user_without_unit(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.post(reverse("admin:accounts_user_add"), new_user_data(tree.branch_a, unit=""))
+
+    assert response.status_code == 200
+    assert "unit" in response.context["adminform"].form.errors
+    assert not User.objects.filter(username="moi").exists()
+
+
+def test_it_offers_a_unit_admin_only_units_of_their_subtree(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.get(reverse("admin:accounts_user_add"))
+
+    choices = response.context["adminform"].form.fields["unit"].queryset
+    assert set(choices.values_list("code", flat=True)) == {"P-A", "P-A-1"}
+
+
+def test_it_lets_a_system_admin_create_a_user_anywhere(client, tree, system_admin):
+    client.force_login(system_admin)
+
+    response = client.post(reverse("admin:accounts_user_add"), new_user_data(tree.other_commune))
+
+    assert response.status_code == 302
+    assert User.objects.get(username="moi").unit == tree.other_commune
+
+
+def test_it_hides_is_superuser_from_a_unit_admin(client, tree, unit_admin, commune_editor):
+    client.force_login(unit_admin)
+
+    add_page = client.get(reverse("admin:accounts_user_add"))
+    change_page = client.get(reverse("admin:accounts_user_change", args=[commune_editor.pk]))
+
+    for response in [add_page, change_page]:
+        assert response.status_code == 200
+        assert "is_superuser" not in response.context["adminform"].form.fields
+        assert 'name="is_superuser"' not in response.content.decode()
+        assert 'name="user_permissions"' not in response.content.decode()
+
+
+def test_it_shows_is_superuser_to_a_superuser(client, tree, system_admin, commune_editor):
+    client.force_login(system_admin)
+
+    response = client.get(reverse("admin:accounts_user_change", args=[commune_editor.pk]))
+
+    assert 'name="is_superuser"' in response.content.decode()
+
+
+def test_it_ignores_is_superuser_posted_by_a_unit_admin(client, tree, unit_admin, commune_editor):
+    client.force_login(unit_admin)
+
+    created = client.post(
+        reverse("admin:accounts_user_add"), new_user_data(tree.branch_a, is_superuser="on", is_staff="on")
+    )
+    changed = client.post(
+        reverse("admin:accounts_user_change", args=[commune_editor.pk]),
+        user_change_data(commune_editor, is_superuser="on", position_title="Bí thư"),
+    )
+
+    assert created.status_code == 302
+    assert changed.status_code == 302, changed.context["adminform"].form.errors
+    assert not User.objects.get(username="moi").is_superuser
+    commune_editor.refresh_from_db()
+    assert commune_editor.position_title == "Bí thư"
+    assert not commune_editor.is_superuser
+    assert not commune_editor.is_staff
+
+
+def test_it_refuses_a_unit_admin_moving_a_user_out_of_their_subtree(client, tree, unit_admin, commune_editor):
+    client.force_login(unit_admin)
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[commune_editor.pk]),
+        user_change_data(commune_editor, unit=tree.province.pk),
+    )
+
+    assert response.status_code == 200
+    assert "unit" in response.context["adminform"].form.errors
+    commune_editor.refresh_from_db()
+    assert commune_editor.unit == tree.commune_a
+
+
+def test_it_keeps_superusers_out_of_a_unit_admins_reach(client, tree, unit_admin):
+    # A superuser bound to a unit inside the subtree: a unit admin must not be able to reset
+    # their password and take over system-wide rights.
+    boss = UserFactory(username="sieucap", unit=tree.branch_a, role=Role.ADMIN, is_superuser=True)
+    client.force_login(unit_admin)
+
+    listed = client.get(reverse("admin:accounts_user_changelist")).context["cl"].result_list
+    password_page = client.get(reverse("admin:auth_user_password_change", args=[boss.pk]))
+
+    assert "sieucap" not in {user.username for user in listed}
+    assert password_page.status_code != 200
+    boss.refresh_from_db()
+    assert boss.check_password("demo12345")
+
+
+def test_it_makes_admin_role_staff_and_others_not(tree):
+    admin_user = UserFactory(unit=tree.province, role=Role.ADMIN)
+    editor = UserFactory(unit=tree.province, role=Role.EDITOR, is_staff=True)
+
+    assert admin_user.is_staff
+    assert not editor.is_staff
+
+
+# --- a unit admin's units ----------------------------------------------------------------------------
+
+
+def test_it_lists_only_the_unit_admins_subtree_of_units(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.get(reverse("admin:cadres_unit_changelist"))
+
+    assert response.status_code == 200
+    assert {unit.code for unit in response.context["cl"].result_list} == {"P-A", "P-A-1"}
+
+
+def test_it_answers_a_unit_admin_with_not_found_for_a_unit_outside(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.get(reverse("admin:cadres_unit_change", args=[tree.commune_b.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
+def unit_data(parent: Unit | None, **overrides) -> dict:
+    return {
+        "parent": parent.pk if parent else "",
+        "name": "Chi đoàn thôn Mới",
+        "short_name": "",
+        "code": "NEW-1",
+        "level": UnitLevel.BRANCH,
+        "kind": UnitKind.BRANCH,
+        "sector": "",
+        "dissolved_on": "",
+        "note": "",
+        **overrides,
+    }
+
+
+def test_it_lets_a_unit_admin_add_a_unit_inside_their_subtree(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.post(reverse("admin:cadres_unit_add"), unit_data(tree.commune_a))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    unit = Unit.objects.get(code="NEW-1")
+    assert unit.is_within(tree.commune_a)
+    assert unit.depth == tree.commune_a.depth + 1
+
+
+@pytest.mark.parametrize("parent_name", ["commune_b", "province", None])
+def test_it_refuses_a_unit_admin_a_unit_outside_their_subtree(client, tree, unit_admin, parent_name):
+    client.force_login(unit_admin)
+    parent = getattr(tree, parent_name) if parent_name else None
+
+    response = client.post(reverse("admin:cadres_unit_add"), unit_data(parent))
+
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    assert not Unit.objects.filter(code="NEW-1").exists()
+
+
+def test_it_does_not_let_a_unit_admin_delete_units(client, tree, unit_admin):
+    client.force_login(unit_admin)
+
+    response = client.post(reverse("admin:cadres_unit_delete", args=[tree.branch_a.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Unit.objects.filter(pk=tree.branch_a.pk).exists()
+
+
+# --- registration --------------------------------------------------------------------------------
+
+
+def project_models():
+    for label in ["accounts", "cadres", "planning", "training", "fieldwork", "reports"]:
+        for model in apps.get_app_config(label).get_models():
+            if issubclass(model, HistoricalChanges):
+                continue  # simple-history's audit tables are shown through their model's admin
+            yield model
+
+
+def test_every_project_model_is_registered_in_admin():
+    models = list(project_models())
+
+    assert {model.__name__ for model in models} >= {"User", "Unit"}
+    missing = [model._meta.label for model in models if not admin.site.is_registered(model)]
+    assert missing == []
+
+
+def test_every_admin_changelist_opens_for_a_unit_admin_and_a_system_admin(client, tree, unit_admin, system_admin):
+    for user in [unit_admin, system_admin]:
+        client.force_login(user)
+        for model in project_models():
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            assert client.get(url).status_code == 200, (user.username, url)
