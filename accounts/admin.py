@@ -30,6 +30,14 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # Only a superuser manages superusers: anyone else could reset their password and take
+        # over system-wide rights.
+        return queryset.filter(is_superuser=False)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:

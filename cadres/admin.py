@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin_scope import ScopedAdminMixin
 
 from .models import (
+    AccessLog,
     Appointment,
     Cadre,
     Commendation,
@@ -102,7 +103,7 @@ class UnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return request.user.is_superuser
 
 
-class CadreRecordInline(admin.TabularInline):
+class CadreRecordInline(ScopedAdminMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
@@ -132,9 +133,18 @@ class PositionAdmin(SimpleHistoryAdmin):
 
 @admin.register(PositionStandard)
 class PositionStandardAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "for_school_staff", "max_age_first_appointment", "max_age_holding",
-                    "max_age_holding_hardship", "min_education", "min_political_theory", "is_confirmed",
-                    "effective_from", "effective_to"]
+    list_display = [
+        "__str__",
+        "for_school_staff",
+        "max_age_first_appointment",
+        "max_age_holding",
+        "max_age_holding_hardship",
+        "min_education",
+        "min_political_theory",
+        "is_confirmed",
+        "effective_from",
+        "effective_to",
+    ]
     list_filter = ["level", "for_school_staff", "is_confirmed", "position"]
     search_fields = ["position__name", "source"]
     list_select_related = ["position"]
@@ -156,8 +166,8 @@ class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return super().get_search_results(request, queryset, fold(search_term))
 
     def has_delete_permission(self, request, obj=None):
-        # Leaving archives a record; only a system administrator deletes one (e.g. a duplicate).
-        return request.user.is_superuser
+        # Leaving archives a record; only an admin deletes one (e.g. a duplicate entered twice).
+        return request.user.is_app_admin and super().has_delete_permission(request, obj)
 
 
 @admin.register(Appointment)
@@ -190,8 +200,16 @@ class DisciplineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(UnitMerge)
 class UnitMergeAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["target", "effective_on", "decision_number", "moved_cadres", "moved_appointments",
-                    "moved_children", "performed_by", "performed_at"]
+    list_display = [
+        "target",
+        "effective_on",
+        "decision_number",
+        "moved_cadres",
+        "moved_appointments",
+        "moved_children",
+        "performed_by",
+        "performed_at",
+    ]
     readonly_fields = [f.name for f in UnitMerge._meta.fields] + ["sources"]
     date_hierarchy = "effective_on"
 
@@ -200,4 +218,23 @@ class UnitMergeAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "user", "action", "cadre", "rows", "detail"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    search_fields = ["user__username", "user__last_name", "user__first_name", "cadre__search_text"]
+    list_select_related = ["user", "cadre"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The log is evidence; nobody edits or deletes it from the app.
         return False

@@ -87,7 +87,7 @@ def unit_merge_plan(
             .select_related("unit", "position")
             .order_by("unit__path", "full_name", "pk")
         ),
-        children=[child for unit in sources for child in unit.get_children()],
+        children=[child for unit in sources for child in Unit.objects.get_children(unit)],
         users=list(User.objects.filter(unit__in=source_ids, is_active=True).select_related("unit")),
     )
     plan.shared_posts = _shared_key_posts(plan)

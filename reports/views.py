@@ -16,8 +16,12 @@ def dashboard(request):
         near_age=Count("pk", filter=book.near_age_q()),
         below_standard=Count("pk", filter=book.below_standard_q()),
     )
-    return render(request, "reports/dashboard.html", {
-        "unit_count": units.count(),
-        "root_unit": request.user.unit,
-        "figures": figures,
-    })
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "unit_count": units.count(),
+            "root_unit": request.user.unit,
+            "figures": figures,
+        },
+    )

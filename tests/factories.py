@@ -58,3 +58,20 @@ class CadreFactory(factory.django.DjangoModelFactory):
 def position(code: str) -> Position:
     """A seeded catalogue position (migration 0003): bi-thu, pho-bi-thu, uv-btv, uv-bch…"""
     return Position.objects.get(code=code)
+
+
+def xlsx_bytes(rows: list[list], *, title: str = "Danh sách") -> bytes:
+    """An .xlsx file whose first sheet holds ``rows`` (header row included). A string that
+    starts with "=" becomes a formula cell, as when typed into Excel."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -14,12 +14,12 @@ from tests.factories import UserFactory
 NEW_PASSWORD = "Hoa-sen-nở-2025"
 
 
-def new_user_data(unit: Unit, **overrides) -> dict:
+def new_user_data(unit: Unit | None, **overrides) -> dict:
     return {
         "username": "moi",
         "last_name": "Võ Thị",
         "first_name": "Mai",
-        "unit": unit.pk,
+        "unit": unit.pk if unit else "",
         "role": Role.EDITOR,
         "usable_password": "true",
         "password1": NEW_PASSWORD,
@@ -160,7 +160,7 @@ def test_it_refuses_a_unit_admin_a_user_outside_their_subtree(client, tree, unit
 def test_it_refuses_a_unit_admin_a_user_without_unit(client, tree, unit_admin):
     client.force_login(unit_admin)
 
-    response = client.post(reverse("admin:accounts_user_add"), new_user_data(tree.branch_a, unit=""))
+    response = client.post(reverse("admin:accounts_user_add"), new_user_data(None))
 
     assert response.status_code == 200
     assert "unit" in response.context["adminform"].form.errors
@@ -331,6 +331,24 @@ def test_it_does_not_let_a_unit_admin_delete_units(client, tree, unit_admin):
     assert Unit.objects.filter(pk=tree.branch_a.pk).exists()
 
 
+def test_it_offers_a_unit_admin_only_their_units_in_a_cadres_appointments(
+    client, tree, unit_admin, make_cadre
+):
+    cadre = make_cadre(tree.commune_a)
+    client.force_login(unit_admin)
+
+    response = client.get(reverse("admin:cadres_cadre_change", args=[cadre.pk]))
+
+    assert response.status_code == 200
+    units = {"cadre": response.context["adminform"].form.fields["unit"].queryset}
+    for inline in response.context["inline_admin_formsets"]:
+        if "unit" in inline.formset.empty_form.fields:
+            units[inline.formset.model.__name__] = inline.formset.empty_form.fields["unit"].queryset
+    assert set(units) == {"cadre", "Appointment"}
+    for name, queryset in units.items():
+        assert set(queryset.values_list("code", flat=True)) == {"P-A", "P-A-1"}, name
+
+
 # --- registration --------------------------------------------------------------------------------
 
 
@@ -350,7 +368,9 @@ def test_every_project_model_is_registered_in_admin():
     assert missing == []
 
 
-def test_every_admin_changelist_opens_for_a_unit_admin_and_a_system_admin(client, tree, unit_admin, system_admin):
+def test_every_admin_changelist_opens_for_a_unit_admin_and_a_system_admin(
+    client, tree, unit_admin, system_admin
+):
     for user in [unit_admin, system_admin]:
         client.force_login(user)
         for model in project_models():

@@ -22,6 +22,7 @@ LOCAL_OVERRIDES = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests; check --deploy rightly refuses it
 }
 
 
@@ -63,7 +64,9 @@ def test_it_passes_the_deployment_checks_with_production_settings():
 
 def test_the_deployment_check_can_fail():
     # The same command notices an insecure setting, so the test above means something.
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(SECURE_HSTS_SECONDS="0"))
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(SECURE_HSTS_SECONDS="0")
+    )
 
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
@@ -101,3 +104,14 @@ def test_it_refuses_a_malformed_boolean():
 
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_it_uses_sqlite_when_database_url_is_empty():
+    # `make test-sqlite` forces SQLite this way even when DATABASE_URL points to PostgreSQL.
+    env = production_env(DATABASE_URL="")
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"

@@ -65,7 +65,9 @@ def test_it_answers_503_when_the_database_is_unreachable():
     )
 
     assert result.returncode == 0, result.stderr
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line.startswith(("STATUS", "BODY")))
+    lines = dict(
+        line.split(" ", 1) for line in result.stdout.splitlines() if line.startswith(("STATUS", "BODY"))
+    )
     assert lines["STATUS"] == "503"
     body = lines["BODY"]
     assert json.loads(body)["status"] == "error"

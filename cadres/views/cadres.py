@@ -18,7 +18,7 @@ from ..forms import (
     DisciplineForm,
 )
 from ..history import cadre_history
-from ..models import Cadre
+from ..models import AccessAction, AccessLog, Cadre
 from ..services import (
     StaleEditError,
     appointment_add,
@@ -72,6 +72,7 @@ def cadre_list(request):
 def cadre_detail(request, pk: int):
     cadre = get_cadre_for_user(request.user, pk)
     sensitive = request.user.can_see_sensitive
+    AccessLog.record(request.user, AccessAction.VIEW, cadre=cadre)
     appointments = cadre.appointments.select_related("unit", "position")
     return render(
         request,

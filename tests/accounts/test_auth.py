@@ -108,7 +108,11 @@ def test_it_changes_the_password(client, province_editor):
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": "demo12345", "new_password1": "Xanh-la-cay-2025", "new_password2": "Xanh-la-cay-2025"},
+        {
+            "old_password": "demo12345",
+            "new_password1": "Xanh-la-cay-2025",
+            "new_password2": "Xanh-la-cay-2025",
+        },
         follow=True,
     )
 
@@ -124,7 +128,11 @@ def test_it_refuses_a_password_change_with_the_wrong_old_password(client, provin
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": "khong-dung", "new_password1": "Xanh-la-cay-2025", "new_password2": "Xanh-la-cay-2025"},
+        {
+            "old_password": "khong-dung",
+            "new_password1": "Xanh-la-cay-2025",
+            "new_password2": "Xanh-la-cay-2025",
+        },
     )
 
     assert response.status_code == 200

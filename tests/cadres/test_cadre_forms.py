@@ -11,20 +11,38 @@ CREATE = reverse("cadres:cadre-create")
 
 def valid_data(unit, **overrides) -> dict:
     data = {
-        "full_name": "Lê Thị Mỹ Duyên", "gender": "female", "birth_date": "12/03/1998",
-        "national_id": "052198001234", "ethnicity": "Kinh", "religion": "none", "employment": "full_time",
-        "general_education": "12/12", "education": "4", "political_theory": "2", "state_management": "0",
-        "foreign_language_level": "3", "foreign_language": "Tiếng Anh", "it_level": "1",
-        "unit": unit.pk, "position": position("pho-bi-thu").pk, "started_on": "2025-10-01",
-        "appointment_kind": "elected", "decision_number": "12-QĐ/ĐTN",
+        "full_name": "Lê Thị Mỹ Duyên",
+        "gender": "female",
+        "birth_date": "12/03/1998",
+        "national_id": "052198001234",
+        "ethnicity": "Kinh",
+        "religion": "none",
+        "employment": "full_time",
+        "general_education": "12/12",
+        "education": "4",
+        "political_theory": "2",
+        "state_management": "0",
+        "foreign_language_level": "3",
+        "foreign_language": "Tiếng Anh",
+        "it_level": "1",
+        "unit": unit.pk,
+        "position": position("pho-bi-thu").pk,
+        "started_on": "2025-10-01",
+        "appointment_kind": "elected",
+        "decision_number": "12-QĐ/ĐTN",
     }
     return {**data, **overrides}
 
 
 def edit_data(cadre, **overrides) -> dict:
-    data = valid_data(cadre.unit, full_name=cadre.full_name, national_id=cadre.national_id,
-                      birth_date=cadre.birth_date.strftime("%d/%m/%Y"), gender=cadre.gender,
-                      version=cadre.version)
+    data = valid_data(
+        cadre.unit,
+        full_name=cadre.full_name,
+        national_id=cadre.national_id,
+        birth_date=cadre.birth_date.strftime("%d/%m/%Y"),
+        gender=cadre.gender,
+        version=cadre.version,
+    )
     return {**data, **overrides}
 
 
@@ -39,23 +57,29 @@ def test_it_creates_a_cadre_with_their_first_post(client, commune_editor, tree):
 
 def test_it_stores_names_in_nfc_and_finds_them_without_accents(client, commune_editor, tree):
     client.force_login(commune_editor)
-    client.post(CREATE, valid_data(tree.commune_a, full_name="  " + unicodedata.normalize("NFD", "Lê Thị  Duyên")))
+    client.post(
+        CREATE, valid_data(tree.commune_a, full_name="  " + unicodedata.normalize("NFD", "Lê Thị  Duyên"))
+    )
     cadre = Cadre.objects.get()
     assert cadre.full_name == "Lê Thị Duyên"
     assert unicodedata.is_normalized("NFC", cadre.full_name)
     assert cadre.search_text.startswith("le thi duyen")
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("national_id", "05219800123", "12 chữ số"),
-    ("national_id", "05219800123A", "12 chữ số"),
-    ("birth_date", "31/02/1998", "Nhập một ngày hợp lệ"),
-    ("birth_date", "01/01/2020", "tuổi phải từ"),
-    ("full_name", "", "bắt buộc"),
-    ("started_on", "", "Nhập ngày bắt đầu"),
-])
-def test_it_refuses_bad_input_with_a_message_and_saves_nothing(client, commune_editor, tree, field, value,
-                                                                 message):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("national_id", "05219800123", "12 chữ số"),
+        ("national_id", "05219800123A", "12 chữ số"),
+        ("birth_date", "31/02/1998", "Nhập một ngày hợp lệ"),
+        ("birth_date", "01/01/2020", "tuổi phải từ"),
+        ("full_name", "", "bắt buộc"),
+        ("started_on", "", "Nhập ngày bắt đầu"),
+    ],
+)
+def test_it_refuses_bad_input_with_a_message_and_saves_nothing(
+    client, commune_editor, tree, field, value, message
+):
     client.force_login(commune_editor)
     response = client.post(CREATE, valid_data(tree.commune_a, **{field: value}))
     assert response.status_code == 200
@@ -80,8 +104,9 @@ def test_it_refuses_a_unit_outside_scope(client, commune_editor, tree):
 
 def test_it_refuses_party_dates_out_of_order(client, commune_editor, tree):
     client.force_login(commune_editor)
-    response = client.post(CREATE, valid_data(tree.commune_a, party_joined_on="2022-05-01",
-                                              party_official_on="2021-05-01"))
+    response = client.post(
+        CREATE, valid_data(tree.commune_a, party_joined_on="2022-05-01", party_official_on="2021-05-01")
+    )
     assert "không thể trước ngày vào Đảng" in response.content.decode()
     assert not Cadre.objects.exists()
 
@@ -97,12 +122,16 @@ def test_it_saves_an_edit_and_records_who_changed_what(client, province_editor, 
     assert "Chuyên ngành" in html and "Luật" in html and province_editor.get_full_name() in html
 
 
-def test_it_refuses_a_stale_edit_and_shows_what_changed(client, province_editor, commune_editor, tree,
-                                                         make_cadre):
+def test_it_refuses_a_stale_edit_and_shows_what_changed(
+    client, province_editor, commune_editor, tree, make_cadre
+):
     cadre = make_cadre(tree.commune_a, full_name="Trần Văn Hùng")
     stale = edit_data(cadre, major="Kinh tế")
     client.force_login(commune_editor)
-    assert client.post(reverse("cadres:cadre-edit", args=[cadre.pk]), edit_data(cadre, major="Luật")).status_code == 302
+    assert (
+        client.post(reverse("cadres:cadre-edit", args=[cadre.pk]), edit_data(cadre, major="Luật")).status_code
+        == 302
+    )
 
     client.force_login(province_editor)
     response = client.post(reverse("cadres:cadre-edit", args=[cadre.pk]), stale)

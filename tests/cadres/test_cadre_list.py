@@ -18,16 +18,36 @@ def names(response) -> set[str]:
 def roster(tree, make_cadre):
     today = datetime.date.today()
     return {
-        "lan": make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan", gender=Gender.FEMALE, code="bi-thu",
-                          birth_date=years_before(today, 28), education=Education.BACHELOR,
-                          political_theory=PoliticalTheory.INTERMEDIATE, party_joined_on=datetime.date(2018, 5, 19),
-                          phone="0905123456"),
-        "duc": make_cadre(tree.branch_a, full_name="Đặng Văn Đức", birth_date=years_before(today, 36),
-                          education=Education.COLLEGE),
-        "hoa": make_cadre(tree.commune_b, full_name="Trần Thị Hoa", gender=Gender.FEMALE,
-                          birth_date=years_before(today, 22), code="pho-bi-thu"),
-        "nam": make_cadre(tree.district_commune, full_name="Lê Hoàng Nam", birth_date=years_before(today, 31),
-                          political_theory=PoliticalTheory.ELEMENTARY),
+        "lan": make_cadre(
+            tree.commune_a,
+            full_name="Nguyễn Thị Lan",
+            gender=Gender.FEMALE,
+            code="bi-thu",
+            birth_date=years_before(today, 28),
+            education=Education.BACHELOR,
+            political_theory=PoliticalTheory.INTERMEDIATE,
+            party_joined_on=datetime.date(2018, 5, 19),
+            phone="0905123456",
+        ),
+        "duc": make_cadre(
+            tree.branch_a,
+            full_name="Đặng Văn Đức",
+            birth_date=years_before(today, 36),
+            education=Education.COLLEGE,
+        ),
+        "hoa": make_cadre(
+            tree.commune_b,
+            full_name="Trần Thị Hoa",
+            gender=Gender.FEMALE,
+            birth_date=years_before(today, 22),
+            code="pho-bi-thu",
+        ),
+        "nam": make_cadre(
+            tree.district_commune,
+            full_name="Lê Hoàng Nam",
+            birth_date=years_before(today, 31),
+            political_theory=PoliticalTheory.ELEMENTARY,
+        ),
         "outside": make_cadre(tree.other_commune, full_name="Nguyễn Thị Lan Ngoài"),
     }
 
@@ -45,8 +65,17 @@ def test_it_shows_a_commune_editor_only_their_subtree(client, commune_editor, ro
     assert names(client.get(URL)) == {"Nguyễn Thị Lan", "Đặng Văn Đức"}
 
 
-@pytest.mark.parametrize("query", ["nguyen thi lan", "NGUYEN THI LAN", "lan nguyen", "Nguyễn Thị Lan",
-                                   unicodedata.normalize("NFD", "Nguyễn Thị Lan"), "0905123456"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen thi lan",
+        "NGUYEN THI LAN",
+        "lan nguyen",
+        "Nguyễn Thị Lan",
+        unicodedata.normalize("NFD", "Nguyễn Thị Lan"),
+        "0905123456",
+    ],
+)
 def test_it_searches_ignoring_accents_case_and_order(client, province_editor, roster, query):
     client.force_login(province_editor)
     assert names(client.get(URL, {"q": query})) == {"Nguyễn Thị Lan"}
@@ -70,20 +99,23 @@ def test_it_ignores_a_unit_outside_scope(client, commune_editor, roster, tree):
     assert response.context["filterset"].errors
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"position": "bi-thu"}, {"Nguyễn Thị Lan"}),
-    ({"level": "branch"}, {"Đặng Văn Đức"}),
-    ({"political_theory": PoliticalTheory.ELEMENTARY}, {"Lê Hoàng Nam"}),
-    ({"education": Education.COLLEGE}, {"Đặng Văn Đức"}),
-    ({"gender": Gender.FEMALE}, {"Nguyễn Thị Lan", "Trần Thị Hoa"}),
-    ({"party_member": "yes"}, {"Nguyễn Thị Lan"}),
-    ({"party_member": "no"}, {"Đặng Văn Đức", "Trần Thị Hoa", "Lê Hoàng Nam"}),
-    ({"age_min": 30}, {"Đặng Văn Đức", "Lê Hoàng Nam"}),
-    ({"age_max": 28}, {"Nguyễn Thị Lan", "Trần Thị Hoa"}),
-    ({"age_min": 25, "age_max": 31}, {"Nguyễn Thị Lan", "Lê Hoàng Nam"}),
-    ({"warning": "over_age"}, {"Đặng Văn Đức"}),
-    ({"warning": "near_age"}, set()),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"position": "bi-thu"}, {"Nguyễn Thị Lan"}),
+        ({"level": "branch"}, {"Đặng Văn Đức"}),
+        ({"political_theory": PoliticalTheory.ELEMENTARY}, {"Lê Hoàng Nam"}),
+        ({"education": Education.COLLEGE}, {"Đặng Văn Đức"}),
+        ({"gender": Gender.FEMALE}, {"Nguyễn Thị Lan", "Trần Thị Hoa"}),
+        ({"party_member": "yes"}, {"Nguyễn Thị Lan"}),
+        ({"party_member": "no"}, {"Đặng Văn Đức", "Trần Thị Hoa", "Lê Hoàng Nam"}),
+        ({"age_min": 30}, {"Đặng Văn Đức", "Lê Hoàng Nam"}),
+        ({"age_max": 28}, {"Nguyễn Thị Lan", "Trần Thị Hoa"}),
+        ({"age_min": 25, "age_max": 31}, {"Nguyễn Thị Lan", "Lê Hoàng Nam"}),
+        ({"warning": "over_age"}, {"Đặng Văn Đức"}),
+        ({"warning": "near_age"}, set()),
+    ],
+)
 def test_it_applies_each_filter(client, province_editor, roster, params, expected):
     from cadres.models import Position
 
@@ -136,8 +168,9 @@ def test_it_paginates_with_the_total_count(client, province_editor, tree, make_c
     assert "/ 55" in first.content.decode()
 
 
-def test_it_keeps_the_query_count_constant_as_rows_grow(client, province_editor, tree, make_cadre,
-                                                       django_assert_max_num_queries):
+def test_it_keeps_the_query_count_constant_as_rows_grow(
+    client, province_editor, tree, make_cadre, django_assert_max_num_queries
+):
     client.force_login(province_editor)
     make_cadre(tree.commune_a)
     with django_assert_max_num_queries(12):

@@ -13,8 +13,14 @@ def detail(cadre) -> str:
 
 @pytest.fixture
 def lan(tree, make_cadre):
-    cadre = make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan", ethnicity="Gia Rai", religion="catholic",
-                       party_joined_on=datetime.date(2019, 3, 26), code="bi-thu")
+    cadre = make_cadre(
+        tree.commune_a,
+        full_name="Nguyễn Thị Lan",
+        ethnicity="Gia Rai",
+        religion="catholic",
+        party_joined_on=datetime.date(2019, 3, 26),
+        code="bi-thu",
+    )
     Discipline.objects.create(cadre=cadre, decided_on=datetime.date(2023, 5, 1), form="Khiển trách")
     Commendation.objects.create(cadre=cadre, awarded_on=datetime.date(2024, 3, 26), form="Bằng khen")
     return cadre
@@ -55,9 +61,14 @@ def test_it_keeps_a_constant_number_of_queries(client, province_editor, lan, dja
 
 def test_it_archives_instead_of_deleting(client, province_editor, lan):
     client.force_login(province_editor)
-    response = client.post(reverse("cadres:cadre-archive", args=[lan.pk]), {
-        "status": "transferred", "left_on": "01/11/2026", "reason": "Chuyển công tác về Huyện ủy",
-    })
+    response = client.post(
+        reverse("cadres:cadre-archive", args=[lan.pk]),
+        {
+            "status": "transferred",
+            "left_on": "01/11/2026",
+            "reason": "Chuyển công tác về Huyện ủy",
+        },
+    )
     assert response.status_code == 302
     lan.refresh_from_db()
     assert (lan.status, lan.left_on) == ("transferred", datetime.date(2026, 11, 1))
@@ -67,8 +78,10 @@ def test_it_archives_instead_of_deleting(client, province_editor, lan):
 
 def test_it_refuses_an_archive_without_a_reason(client, province_editor, lan):
     client.force_login(province_editor)
-    response = client.post(reverse("cadres:cadre-archive", args=[lan.pk]),
-                           {"status": "resigned", "left_on": "01/11/2026", "reason": ""})
+    response = client.post(
+        reverse("cadres:cadre-archive", args=[lan.pk]),
+        {"status": "resigned", "left_on": "01/11/2026", "reason": ""},
+    )
     assert response.status_code == 200
     assert "Trường này là bắt buộc" in response.content.decode()
     lan.refresh_from_db()
@@ -77,10 +90,13 @@ def test_it_refuses_an_archive_without_a_reason(client, province_editor, lan):
 
 def test_it_refuses_writes_to_viewers(client, viewer, lan):
     client.force_login(viewer)
-    for url in (reverse("cadres:cadre-edit", args=[lan.pk]), reverse("cadres:cadre-create"),
-                reverse("cadres:cadre-archive", args=[lan.pk]),
-                reverse("cadres:appointment-create", args=[lan.pk]),
-                reverse("cadres:record-create", args=[lan.pk, "commendation"])):
+    for url in (
+        reverse("cadres:cadre-edit", args=[lan.pk]),
+        reverse("cadres:cadre-create"),
+        reverse("cadres:cadre-archive", args=[lan.pk]),
+        reverse("cadres:appointment-create", args=[lan.pk]),
+        reverse("cadres:record-create", args=[lan.pk, "commendation"]),
+    ):
         assert client.post(url, {}).status_code == 403
     lan.refresh_from_db()
     assert lan.is_active and lan.version == 2
@@ -88,10 +104,17 @@ def test_it_refuses_writes_to_viewers(client, viewer, lan):
 
 def test_it_adds_a_transfer_that_closes_the_current_post(client, province_editor, lan, tree):
     client.force_login(province_editor)
-    response = client.post(reverse("cadres:appointment-create", args=[lan.pk]), {
-        "unit": tree.province.pk, "position": position("uv-btv").pk, "kind": "rotated",
-        "started_on": "2026-09-01", "decision_number": "125-QĐ/TĐTN", "close_current": "on",
-    })
+    response = client.post(
+        reverse("cadres:appointment-create", args=[lan.pk]),
+        {
+            "unit": tree.province.pk,
+            "position": position("uv-btv").pk,
+            "kind": "rotated",
+            "started_on": "2026-09-01",
+            "decision_number": "125-QĐ/TĐTN",
+            "close_current": "on",
+        },
+    )
     assert response.status_code == 302
     lan.refresh_from_db()
     assert (lan.unit, lan.position.code) == (tree.province, "uv-btv")
@@ -101,10 +124,15 @@ def test_it_adds_a_transfer_that_closes_the_current_post(client, province_editor
 
 def test_it_keeps_a_concurrent_post_beside_the_main_one(client, province_editor, lan, tree):
     client.force_login(province_editor)
-    client.post(reverse("cadres:appointment-create", args=[lan.pk]), {
-        "unit": tree.commune_a.pk, "position": position("chu-tich-hoi").pk, "kind": "concurrent",
-        "started_on": "2026-09-01",
-    })
+    client.post(
+        reverse("cadres:appointment-create", args=[lan.pk]),
+        {
+            "unit": tree.commune_a.pk,
+            "position": position("chu-tich-hoi").pk,
+            "kind": "concurrent",
+            "started_on": "2026-09-01",
+        },
+    )
     lan.refresh_from_db()
     assert lan.position.code == "bi-thu"
     assert lan.appointments.open().count() == 2
@@ -132,9 +160,14 @@ def test_it_refuses_get_on_closing_an_appointment(client, province_editor, lan):
 
 def test_it_adds_a_commendation_with_history(client, province_editor, lan):
     client.force_login(province_editor)
-    client.post(reverse("cadres:record-create", args=[lan.pk, "commendation"]), {
-        "awarded_on": "2025-12-20", "form": "Giấy khen", "issuer": "BCH Tỉnh đoàn",
-    })
+    client.post(
+        reverse("cadres:record-create", args=[lan.pk, "commendation"]),
+        {
+            "awarded_on": "2025-12-20",
+            "form": "Giấy khen",
+            "issuer": "BCH Tỉnh đoàn",
+        },
+    )
     assert lan.commendations.filter(form="Giấy khen").exists()
     html = client.get(detail(lan)).content.decode()
     assert "Khen thưởng: Giấy khen" in html
@@ -147,8 +180,9 @@ def test_it_answers_404_for_an_unknown_record_kind(client, province_editor, lan)
 
 
 def test_only_admins_can_delete_a_cadre(province_editor, system_admin, lan, rf):
-    from cadres.admin import CadreAdmin
     from django.contrib import admin
+
+    from cadres.admin import CadreAdmin
 
     model_admin = CadreAdmin(Cadre, admin.site)
     request = rf.get("/")
@@ -156,3 +190,14 @@ def test_only_admins_can_delete_a_cadre(province_editor, system_admin, lan, rf):
     assert not model_admin.has_delete_permission(request, lan)
     request.user = system_admin
     assert model_admin.has_delete_permission(request, lan)
+
+
+def test_it_logs_reads_of_sensitive_profiles(client, province_editor, viewer, lan):
+    from cadres.models import AccessLog
+
+    client.force_login(province_editor)
+    client.get(detail(lan))
+    client.force_login(viewer)
+    client.get(detail(lan))
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.cadre) == (province_editor, "view", lan)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cadres.models import (
+    AccessAction,
+    AccessLog,
     Appointment,
     AppointmentKind,
     Cadre,
@@ -158,6 +160,17 @@ def test_it_embeds_the_shipped_liberation_serif_fonts(client, commune_editor, ca
 
     assert {"LiberationSerif", "LiberationSerifBold", "LiberationSerifItalic"} <= names
     assert all(name.startswith("LiberationSerif") for name in names), names
+
+
+def test_it_logs_the_printing_of_a_cv_with_sensitive_data(client, commune_editor, viewer, cadre):
+    client.force_login(commune_editor)
+    client.get(reverse("cadres:cadre-cv", args=[cadre.pk]))
+    client.force_login(viewer)
+    client.get(reverse("cadres:cadre-cv", args=[cadre.pk]))
+
+    # Only the editor's copy held sensitive data, so only it is logged.
+    logged = list(AccessLog.objects.values_list("user", "action", "cadre"))
+    assert logged == [(commune_editor.pk, AccessAction.CV, cadre.pk)]
 
 
 def test_it_returns_404_for_a_cadre_outside_the_users_scope(client, tree, commune_editor):

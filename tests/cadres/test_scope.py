@@ -106,7 +106,7 @@ def test_it_does_not_confuse_sibling_paths_sharing_a_prefix(tree):
 
 
 def test_it_shows_users_of_the_subtree_only(tree, province_editor, commune_editor, viewer, unit_admin):
-    branch_user = UserFactory(username="chidoan", unit=tree.branch_a)
+    UserFactory(username="chidoan", unit=tree.branch_a)
     district_user = UserFactory(username="huyen", unit=tree.district_commune)
     outsider = UserFactory(username="ngoai", unit=tree.other_commune)
     system_user = UserFactory(username="hethong", unit=None, role=Role.ADMIN)

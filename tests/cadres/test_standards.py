@@ -52,8 +52,13 @@ def test_it_warns_twelve_months_before_the_limit(tree, book):
 
 
 def test_it_uses_the_position_limit_at_province_level(tree, book):
-    secretary = make_cadre(tree.province, code="bi-thu", birth_date=born_aged(40, extra_days=10),
-                           education=Education.BACHELOR, political_theory=PoliticalTheory.ADVANCED)
+    secretary = make_cadre(
+        tree.province,
+        code="bi-thu",
+        birth_date=born_aged(40, extra_days=10),
+        education=Education.BACHELOR,
+        political_theory=PoliticalTheory.ADVANCED,
+    )
     deputy = make_cadre(tree.province, code="pho-bi-thu", birth_date=born_aged(39))
     assert codes(book, secretary) == {"near_age"}
     assert "over_age" in codes(book, deputy)
@@ -68,8 +73,13 @@ def test_it_allows_37_in_hardship_areas(tree, book):
 
 
 def test_it_flags_a_province_secretary_below_the_standard(tree, book):
-    cadre = make_cadre(tree.province, code="bi-thu", birth_date=born_aged(30),
-                       education=Education.COLLEGE, political_theory=PoliticalTheory.INTERMEDIATE)
+    cadre = make_cadre(
+        tree.province,
+        code="bi-thu",
+        birth_date=born_aged(30),
+        education=Education.COLLEGE,
+        political_theory=PoliticalTheory.INTERMEDIATE,
+    )
     assert codes(book, cadre) == {"below_education", "below_political_theory"}
     assert matching(book, "below_standard_q") == {cadre.pk}
 
@@ -84,8 +94,14 @@ def test_it_ignores_archived_cadres(tree, book):
 
 def test_it_applies_the_school_staff_limit(tree, book):
     school = UnitFactory(parent=tree.province, name="Đoàn trường THPT Thử")
-    teacher = make_cadre(school, code="bi-thu", birth_date=born_aged(36), is_school_staff=True,
-                         education=Education.BACHELOR, political_theory=PoliticalTheory.ELEMENTARY)
+    teacher = make_cadre(
+        school,
+        code="bi-thu",
+        birth_date=born_aged(36),
+        is_school_staff=True,
+        education=Education.BACHELOR,
+        political_theory=PoliticalTheory.ELEMENTARY,
+    )
     student_cadre = make_cadre(school, code="bi-thu", birth_date=born_aged(36))
     assert "over_age" not in codes(book, teacher)
     assert "over_age" in codes(book, student_cadre)

@@ -1,6 +1,6 @@
 """Demo data for every area of the app. Idempotent: a re-run updates, never duplicates."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
@@ -30,14 +30,28 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="demo12345", help="Mật khẩu của các tài khoản mẫu.")
         parser.add_argument("--seed", type=int, default=2025, help="Hạt giống ngẫu nhiên.")
         parser.add_argument(
+            "--cadres",
+            type=int,
+            default=1500,
+            help=f"Số cán bộ mẫu (tối đa {cadres_demo.MAX_CADRES:,}); chạy lại chỉ thêm phần còn thiếu.",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Chỉ nạp khi cơ sở dữ liệu chưa có đơn vị nào."
         )
 
-    @transaction.atomic
-    def handle(self, *args, password: str, seed: int, if_empty: bool, **options):
+    def handle(self, *args, password: str, seed: int, cadres: int, if_empty: bool, **options):
+        if not 0 <= cadres <= cadres_demo.MAX_CADRES:
+            raise CommandError(f"--cadres phải từ 0 đến {cadres_demo.MAX_CADRES}.")
         if if_empty and Unit.objects.exists():
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: bỏ qua nạp dữ liệu mẫu.")
             return
+        self._seed_units_and_users(password)
+        result = cadres_demo.seed_cadres(count=cadres, seed=seed, log=self.stdout.write)
+        self.stdout.write(f"Cán bộ: thêm {result.created}, đã có {result.existing} ({result.seconds:.1f} s).")
+        self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))
+
+    @transaction.atomic
+    def _seed_units_and_users(self, password: str) -> None:
         cadres_demo.seed_units()
         self.stdout.write(f"Đơn vị: {Unit.objects.count()}")
         for username, (last_name, first_name), role, unit_code, title in DEMO_USERS:
@@ -49,4 +63,3 @@ class Command(BaseCommand):
             user.is_superuser = username == "admin"
             user.set_password(password)
             user.save()
-        self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))

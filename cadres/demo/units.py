@@ -1,43 +1,7 @@
-"""Demo data for the cadre roster: a post-2025 province (no district level) with its
-communes, wards, schools, enterprises and chi đoàn, and the cadres who staff them.
-Used by ``seed_demo``."""
+"""The demo province's unit tree: a post-2025 province (no district level) with its
+communes, wards, schools, enterprises and chi đoàn."""
 
-import bisect
-import datetime
-import itertools
-import random
-import time
-import unicodedata
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from django.db import transaction
-from django.utils import timezone
-
-from .models import (
-    Appointment,
-    AppointmentKind,
-    Cadre,
-    CadreStatus,
-    Commendation,
-    Discipline,
-    Education,
-    Employment,
-    Gender,
-    GeneralEducation,
-    ItLevel,
-    LanguageLevel,
-    Position,
-    PoliticalTheory,
-    Religion,
-    Sector,
-    StateManagement,
-    Unit,
-    UnitKind,
-    UnitLevel,
-)
-from .standards import StandardBook, add_years, years_before
+from ..models import Sector, Unit, UnitKind, UnitLevel
 
 PROVINCE_CODE = "GL"
 DEMO_COMMUNE_CODE = "GL-P01"

@@ -1,0 +1,265 @@
+"""Excel files of the roster: the filtered list (``/cadres/export.xlsx``) and the import template.
+
+The roster's header names are the import's own (``imports.COLUMN_LABELS``), so an exported file
+can be corrected and imported back.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .imports import COLUMN_LABELS, LANGUAGE_LEVEL_CODES
+from .models import (
+    ETHNIC_GROUPS,
+    Cadre,
+    Education,
+    Employment,
+    Gender,
+    ItLevel,
+    PoliticalTheory,
+    Position,
+    Religion,
+    Unit,
+)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "DD/MM/YYYY"
+TEXT_FORMAT = "@"
+FORMULA_STARTS = ("=", "+", "-", "@")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="0B4EA2")
+TITLE_FONT = Font(bold=True, size=13)
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    label: str
+    width: float
+    value: Callable[[Cadre], Any]
+    kind: str = "plain"  # "plain", "text" (kept as text: CCCD, phone) or "date"
+    sensitive: bool = False
+
+
+def language_text(cadre: Cadre) -> str:
+    """ "Tiếng Anh B1": the form the import reads back."""
+    level = LANGUAGE_LEVEL_CODES.get(cadre.foreign_language_level, "")
+    return " ".join(part for part in (cadre.foreign_language, level) if part)
+
+
+def _label(key: str) -> str:
+    return COLUMN_LABELS[key]
+
+
+ROSTER_COLUMNS = [
+    ExportColumn(_label("full_name"), 26, lambda c: c.full_name),
+    ExportColumn(_label("birth_date"), 12, lambda c: c.birth_date, "date"),
+    ExportColumn(_label("gender"), 9, lambda c: c.get_gender_display()),
+    ExportColumn(_label("ethnicity"), 11, lambda c: c.ethnicity, sensitive=True),
+    ExportColumn(_label("religion"), 13, lambda c: c.get_religion_display(), sensitive=True),
+    ExportColumn(_label("national_id"), 15, lambda c: c.national_id, "text"),
+    ExportColumn(_label("phone"), 13, lambda c: c.phone, "text"),
+    ExportColumn(_label("email"), 26, lambda c: c.email),
+    ExportColumn(_label("unit"), 34, lambda c: c.unit.name),
+    ExportColumn(_label("unit_code"), 12, lambda c: c.unit.code, "text"),
+    ExportColumn(_label("position"), 24, lambda c: c.position.name if c.position_id else ""),
+    ExportColumn(_label("youth_union_joined_on"), 13, lambda c: c.youth_union_joined_on, "date"),
+    ExportColumn(_label("party_joined_on"), 13, lambda c: c.party_joined_on, "date", sensitive=True),
+    ExportColumn(_label("education"), 17, lambda c: c.get_education_display()),
+    ExportColumn(_label("major"), 22, lambda c: c.major),
+    ExportColumn(_label("political_theory"), 16, lambda c: c.get_political_theory_display()),
+    ExportColumn(_label("foreign_language"), 16, language_text),
+    ExportColumn(_label("it_level"), 10, lambda c: c.get_it_level_display() if c.it_level else ""),
+    ExportColumn(_label("employment"), 15, lambda c: c.get_employment_display()),
+    ExportColumn("Trạng thái", 16, lambda c: c.get_status_display()),
+]
+ROW_NUMBER = ExportColumn("STT", 6, lambda c: None)
+
+
+def roster_columns(*, include_sensitive: bool) -> list[ExportColumn]:
+    return [ROW_NUMBER] + [c for c in ROSTER_COLUMNS if include_sensitive or not c.sensitive]
+
+
+def _cell(sheet, value: Any, kind: str = "plain") -> Any:
+    """A cell that keeps its value as written: dates as real dates, text as text. Text that
+    Excel would read as a formula (=, +, -, @) is stored as a string with Excel's quote
+    prefix, so it is never evaluated, not even after editing the cell."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
+    if kind == "date" and value is not None:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if kind == "text":
+        cell = WriteOnlyCell(sheet, value=value or None)
+        cell.number_format = TEXT_FORMAT
+        return cell
+    return value if value != "" else None
+
+
+def _styled(sheet, value: Any, *, font: Font, fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    return cell
+
+
+def write_roster(
+    out: BinaryIO,
+    cadres: Iterable[Cadre],
+    *,
+    include_sensitive: bool,
+    title: str,
+    notes: list[str],
+) -> int:
+    """Write the roster as an xlsx workbook (write-only: rows stream to disk); returns the
+    number of cadres written. Row 1 is the title, row 2 the filters, row 3 the header."""
+    columns = roster_columns(include_sensitive=include_sensitive)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Cán bộ")
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    header_row = 3
+    sheet.freeze_panes = f"C{header_row + 1}"  # header and the name stay in view
+    sheet.append([_styled(sheet, title, font=TITLE_FONT)])
+    sheet.append([_cell(sheet, "; ".join(notes))])
+    sheet.append([_styled(sheet, column.label, font=HEADER_FONT, fill=HEADER_FILL) for column in columns])
+    count = 0
+    for count, cadre in enumerate(cadres, start=1):
+        sheet.append([count] + [_cell(sheet, column.value(cadre), column.kind) for column in columns[1:]])
+    last = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
+    workbook.save(out)
+    return count
+
+
+# --- The import template ---------------------------------------------------------------------
+
+TEMPLATE_INSTRUCTIONS = [
+    "Mỗi dòng là một cán bộ. Giữ nguyên tên cột ở dòng tiêu đề; thứ tự cột, cột thừa (STT…) không ảnh hưởng.",
+    "Cột bắt buộc: Họ và tên, Ngày sinh, Giới tính, Số CCCD, Đơn vị (tên hoặc mã đơn vị).",
+    "Ngày ghi theo dạng ngày/tháng/năm, ví dụ 15/03/1995 (hoặc ô kiểu ngày của Excel).",
+    "Số CCCD gồm đúng 12 chữ số; nên để cột ở dạng Văn bản (Text) để giữ số 0 ở đầu.",
+    "Cán bộ đã có trong hệ thống (cùng số CCCD) sẽ được cập nhật; ô để trống giữ nguyên thông tin hiện có.",
+    "Đổi đơn vị hoặc chức vụ sẽ kết thúc chức vụ đang giữ và ghi chức vụ mới từ ngày nhập.",
+    "Chỉ nhập được vào các đơn vị trong phạm vi quản lý của tài khoản (xem trang “Danh mục”).",
+    "Ngoại ngữ ghi ngôn ngữ và trình độ, ví dụ “Tiếng Anh B1” hoặc “Tiếng Anh bậc 3”.",
+    "Xoá dòng ví dụ trước khi nhập. Tệp .xlsx, tối đa 10 MB.",
+]
+
+
+def _labels(choices) -> list[str]:
+    return [label for _, label in choices]
+
+
+def _template_lists() -> list[tuple[str, list[str]]]:
+    return [
+        (_label("gender"), _labels(Gender.choices)),
+        (_label("religion"), _labels(Religion.choices)),
+        (_label("education"), _labels(Education.choices)),
+        (_label("political_theory"), _labels(PoliticalTheory.choices)),
+        (_label("it_level"), _labels(ItLevel.choices)),
+        (_label("employment"), _labels(Employment.choices)),
+        (_label("ethnicity"), list(ETHNIC_GROUPS)),
+        (_label("position"), list(Position.objects.values_list("name", flat=True))),
+    ]
+
+
+def write_import_template(out: BinaryIO, *, units: Iterable[Unit], example_unit: Unit | None) -> None:
+    """The header row, one example row, instructions and the lists of accepted values (with
+    drop-downs), including the units the user may import into."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách cán bộ"
+    columns = roster_columns(include_sensitive=True)[:-1]  # no status: imports are active cadres
+    example = _template_example(example_unit)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        header = sheet.cell(row=1, column=index, value=column.label)
+        header.font, header.fill = HEADER_FONT, HEADER_FILL
+        cell = sheet.cell(row=2, column=index, value=example.get(column.label))
+        cell.font = Font(italic=True, color="666666")
+        if column.kind == "date":
+            cell.number_format = DATE_FORMAT
+        elif column.kind == "text":
+            # The whole column as Text, so that Excel keeps the leading zeros of what is typed in.
+            cell.number_format = sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+    sheet.freeze_panes = "B2"
+    _add_lists(workbook, sheet, columns, units)
+    notes = workbook.create_sheet("Hướng dẫn")
+    notes.column_dimensions["A"].width = 120
+    notes.append(["HƯỚNG DẪN NHẬP DANH SÁCH CÁN BỘ"])
+    notes["A1"].font = TITLE_FONT
+    for line in TEMPLATE_INSTRUCTIONS:
+        notes.append([f"• {line}"])
+    workbook.save(out)
+
+
+def _template_example(unit: Unit | None) -> dict[str, Any]:
+    return {
+        "STT": 1,
+        _label("full_name"): "Nguyễn Văn Mẫu",
+        _label("birth_date"): datetime.date(1995, 3, 15),
+        _label("gender"): Gender.MALE.label,
+        _label("ethnicity"): "Kinh",
+        _label("religion"): Religion.NONE.label,
+        _label("national_id"): "052095001234",
+        _label("phone"): "0912345678",
+        _label("email"): "nguyenvanmau@example.com",
+        _label("unit"): unit.name if unit else "",
+        _label("unit_code"): unit.code if unit else "",
+        _label("position"): "Phó Bí thư",
+        _label("youth_union_joined_on"): datetime.date(2010, 3, 26),
+        _label("education"): Education.BACHELOR.label,
+        _label("major"): "Luật",
+        _label("political_theory"): PoliticalTheory.INTERMEDIATE.label,
+        _label("foreign_language"): "Tiếng Anh B1",
+        _label("it_level"): ItLevel.BASIC.label,
+        _label("employment"): Employment.FULL_TIME.label,
+    }
+
+
+def _add_lists(workbook: Workbook, sheet, columns: list[ExportColumn], units: Iterable[Unit]) -> None:
+    lists = workbook.create_sheet("Danh mục")
+    lists.append(["Đơn vị", "Mã đơn vị"])
+    unit_count = 0
+    for unit in units:
+        lists.append([unit.name, unit.code])
+        unit_count += 1
+    lists.column_dimensions["A"].width = 50
+    lists.column_dimensions["B"].width = 14
+    letters = {column.label: get_column_letter(index) for index, column in enumerate(columns, start=1)}
+    for offset, (label, values) in enumerate(_template_lists()):
+        list_letter = get_column_letter(4 + offset)
+        lists.column_dimensions[list_letter].width = 24
+        lists[f"{list_letter}1"] = label
+        for row, value in enumerate(values, start=2):
+            lists[f"{list_letter}{row}"] = value
+        _drop_down(sheet, letters[label], f"'Danh mục'!${list_letter}$2:${list_letter}${len(values) + 1}")
+    for cell in lists[1]:
+        cell.font = Font(bold=True)
+    if unit_count:
+        _drop_down(sheet, letters[_label("unit")], f"'Danh mục'!$A$2:$A${unit_count + 1}")
+        _drop_down(sheet, letters[_label("unit_code")], f"'Danh mục'!$B$2:$B${unit_count + 1}")
+
+
+def _drop_down(sheet, letter: str, source: str) -> None:
+    # A warning, not a stop: the import also reads values without accents or in other forms.
+    validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True, errorStyle="warning")
+    validation.add(f"{letter}2:{letter}1000")
+    sheet.add_data_validation(validation)

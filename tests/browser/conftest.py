@@ -1,0 +1,95 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live server.
+
+Playwright cannot download its own browsers here, so the system Chromium is used. Without it the
+tests are skipped — unless REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# (factories, assertions) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# The live server speaks plain HTTP on localhost, while the tests run with production settings.
+HTTP_SETTINGS = {
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+}
+
+
+def browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if browser_required():
+            pytest.fail(f"REQUIRE_BROWSER is set but {message}", pytrace=False)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def _http_live_server_settings():
+    # Session-wide, before the live server starts: SecurityMiddleware reads its settings once,
+    # when the server thread builds its handler.
+    from django.conf import settings
+
+    saved = {name: getattr(settings, name) for name in HTTP_SETTINGS}
+    for name, value in HTTP_SETTINGS.items():
+        setattr(settings, name, value)
+    yield
+    for name, value in saved.items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def live_server(_http_live_server_settings, live_server):
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(django_db_serialized_rollback):
+    # Live-server tests are transactional: the tables are emptied after each one. A serialized
+    # rollback reloads what the data migrations seeded (positions, standards) before each test.
+    pass
+
+
+@pytest.fixture
+def browser_page(new_context, live_server):
+    """A desktop-sized page that records every request it makes."""
+    context = new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.failed_responses = []
+
+    def record_failure(response):
+        if response.status >= 400:
+            page.failed_responses.append((response.status, response.url))
+
+    page.on("response", record_failure)
+    return page

@@ -1,0 +1,213 @@
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cadres.models import (
+    AccessAction,
+    AccessLog,
+    Education,
+    Gender,
+    ItLevel,
+    LanguageLevel,
+    PoliticalTheory,
+    Religion,
+)
+
+URL = reverse("cadres:cadre-export")
+LIST_URL = reverse("cadres:cadre-list")
+HEADER_ROW = 3
+
+
+def workbook_of(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def table(response) -> tuple[list[str], list[tuple]]:
+    """Header and data rows of an exported roster."""
+    sheet = workbook_of(response).active
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
+    return list(rows[0]), rows[1:]
+
+
+def as_date(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+@pytest.fixture
+def roster(tree, make_cadre):
+    return {
+        "lan": make_cadre(
+            tree.commune_a,
+            full_name="Nguyễn Thị Lan",
+            gender=Gender.FEMALE,
+            code="bi-thu",
+            ethnicity="Tày",
+            religion=Religion.BUDDHISM,
+            national_id="001095000123",
+            phone="0905123456",
+            email="lan@example.com",
+            youth_union_joined_on=datetime.date(2010, 3, 26),
+            party_joined_on=datetime.date(2018, 5, 19),
+            education=Education.BACHELOR,
+            major="Luật",
+            political_theory=PoliticalTheory.INTERMEDIATE,
+            foreign_language="Tiếng Anh",
+            foreign_language_level=LanguageLevel.B1,
+            it_level=ItLevel.BASIC,
+        ),
+        "mai": make_cadre(tree.branch_a, full_name="Võ Thị Mai", gender=Gender.FEMALE),
+        "duc": make_cadre(tree.commune_a, full_name="Đặng Văn Đức"),
+        "hoa": make_cadre(tree.commune_b, full_name="Trần Thị Hoa", gender=Gender.FEMALE),
+        "outside": make_cadre(tree.other_commune, full_name="Phạm Thị Ngoài", gender=Gender.FEMALE),
+    }
+
+
+def expected_row(cadre) -> list:
+    level = {0: "", 3: " B1"}[cadre.foreign_language_level]
+    return [
+        cadre.full_name,
+        cadre.birth_date,
+        cadre.get_gender_display(),
+        cadre.ethnicity,
+        cadre.get_religion_display(),
+        cadre.national_id,
+        cadre.phone or None,
+        cadre.email or None,
+        cadre.unit.name,
+        cadre.unit.code,
+        cadre.position.name,
+        cadre.youth_union_joined_on,
+        cadre.party_joined_on,
+        cadre.get_education_display(),
+        cadre.major or None,
+        cadre.get_political_theory_display(),
+        (cadre.foreign_language + level) or None,
+        cadre.get_it_level_display() if cadre.it_level else None,
+        cadre.get_employment_display(),
+        cadre.get_status_display(),
+    ]
+
+
+def test_it_exports_the_filtered_list_cell_by_cell(client, province_editor, roster, tree):
+    client.force_login(province_editor)
+    filters = {"unit": tree.commune_a.pk, "gender": Gender.FEMALE}
+    listed = list(client.get(LIST_URL, filters).context["page"].object_list)
+    assert {cadre.full_name for cadre in listed} == {"Nguyễn Thị Lan", "Võ Thị Mai"}
+
+    header, rows = table(client.get(URL, filters))
+
+    assert header[:4] == ["STT", "Họ và tên", "Ngày sinh", "Giới tính"]
+    assert len(rows) == len(listed)
+    for number, (row, cadre) in enumerate(zip(rows, listed, strict=True), start=1):
+        assert row[0] == number
+        assert [as_date(value) for value in row[1:]] == expected_row(cadre)
+
+
+def test_it_writes_real_dates_text_ids_frozen_header_and_autofilter(client, province_editor, roster):
+    client.force_login(province_editor)
+    sheet = workbook_of(client.get(URL, {"q": "Nguyễn Thị Lan"})).active
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    row = dict(zip(header, sheet[HEADER_ROW + 1], strict=True))
+
+    assert row["Ngày sinh"].is_date and row["Ngày sinh"].number_format == "DD/MM/YYYY"
+    assert row["Số CCCD"].value == "001095000123" and row["Số CCCD"].data_type == "s"
+    assert row["Điện thoại"].value == "0905123456" and row["Điện thoại"].data_type == "s"
+    assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:U{HEADER_ROW + 1}"
+    assert sheet.column_dimensions["B"].width > 20
+    assert "Tìm kiếm: Nguyễn Thị Lan" in sheet["A2"].value
+
+
+def test_it_names_the_file_by_the_day(client, province_editor, roster):
+    client.force_login(province_editor)
+    response = client.get(URL)
+    assert f'filename="can-bo-{timezone.localdate():%Y%m%d}.xlsx"' in response["Content-Disposition"]
+
+
+def test_it_logs_exports_of_sensitive_data(client, province_editor, viewer, roster):
+    client.force_login(province_editor)
+    client.get(URL, {"gender": Gender.FEMALE})
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.rows) == (province_editor, AccessAction.EXPORT, 3)
+    assert log.detail == "gender=female"
+
+    client.force_login(viewer)  # a viewer's export holds no sensitive data
+    client.get(URL)
+    assert AccessLog.objects.count() == 1
+
+
+def test_it_writes_formula_looking_text_as_text(client, province_editor, tree, make_cadre):
+    make_cadre(tree.commune_a, full_name='=HYPERLINK("http://x.example","bấm")', major="+1+2", email="@x")
+    client.force_login(province_editor)
+    response = client.get(URL)
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    row = dict(zip(header, sheet[HEADER_ROW + 1], strict=True))
+
+    for name, text in [
+        ("Họ và tên", '=HYPERLINK("http://x.example","bấm")'),
+        ("Chuyên ngành", "+1+2"),
+        ("Email", "@x"),
+    ]:
+        assert row[name].value == text
+        assert row[name].data_type == "s"
+        assert row[name].quotePrefix
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_it_exports_only_the_commune_editors_subtree(client, commune_editor, roster):
+    client.force_login(commune_editor)
+    _, rows = table(client.get(URL))
+    assert {row[1] for row in rows} == {"Nguyễn Thị Lan", "Võ Thị Mai", "Đặng Văn Đức"}
+
+
+def test_it_refuses_a_unit_filter_outside_the_scope(client, commune_editor, roster, tree):
+    client.force_login(commune_editor)
+    response = client.get(URL, {"unit": tree.commune_b.pk})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Bộ lọc không hợp lệ" in content
+    assert "Trần Thị Hoa" not in content
+    assert not response.get("Content-Disposition")
+
+
+def test_it_leaves_sensitive_columns_out_for_viewers(client, viewer, roster):
+    client.force_login(viewer)
+    header, rows = table(client.get(URL))
+    assert not {"Dân tộc", "Tôn giáo", "Ngày vào Đảng"} & set(header)
+    cells = {value for row in rows for value in row}
+    assert "Tày" not in cells
+    assert "Phật giáo" not in cells
+    assert datetime.datetime(2018, 5, 19) not in cells
+    assert "Nguyễn Thị Lan" in cells
+
+
+def test_it_runs_a_constant_number_of_queries(client, province_editor, tree, make_cadre):
+    client.force_login(province_editor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    make_cadre(tree.commune_a)
+    few = queries()
+    for _ in range(12):
+        make_cadre(tree.branch_b, code="bi-thu")
+    assert queries() == few
+
+
+def test_it_asks_anonymous_users_to_log_in(client, roster):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
