@@ -81,7 +81,7 @@ def is_blank(value: Any) -> bool:
 
 def cell_text(value: Any) -> str:
     if isinstance(value, Formula):
-        raise CellError("ô chứa công thức Excel; hãy nhập giá trị (dán dạng Values).")
+        raise CellError(f"ô chứa công thức Excel “{value}”; hãy nhập giá trị (dán dạng Values).")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):

@@ -71,12 +71,7 @@ def import_template(request):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Tệp Excel (.xlsx)",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        ),
-    )
+    file = forms.FileField(label="Tệp Excel (.xlsx)")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

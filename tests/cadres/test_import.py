@@ -149,7 +149,7 @@ def test_it_creates_cadres_with_nfc_names_and_first_appointments(client, provinc
         [
             HEADER,
             row(nfd_name, "001095000101", "P-A", gender="Nữ", post="Bí thư", phone="0905 123 456"),
-            row("Trần Văn Bình", "001095000102", "chi doan thon 1"),
+            row("  Trần   Văn Bình ", "001095000102", " chi doan  thon 1 "),
         ]
     )
     url, page = job_page(client, content)
@@ -174,6 +174,7 @@ def test_it_creates_cadres_with_nfc_names_and_first_appointments(client, provinc
     assert anh.history.get().history_user == province_editor
     assert appointment.history.get().history_user == province_editor
     binh = Cadre.objects.get(national_id="001095000102")
+    assert binh.full_name == "Trần Văn Bình"
     assert binh.unit == tree.branch_a and binh.position is None and not binh.appointments.exists()
 
 
