@@ -122,8 +122,22 @@ class DisciplineInline(CadreRecordInline):
     model = Discipline
 
 
+class SystemWideCatalogueMixin:
+    """Catalogues that hold for the whole organisation: every admin reads them, only an admin
+    who sees everything changes them."""
+
+    def has_add_permission(self, request):
+        return request.user.sees_everything
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.sees_everything
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.sees_everything
+
+
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
+class PositionAdmin(SystemWideCatalogueMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "level", "order", "is_key", "organisation"]
     list_filter = ["level", "is_key", "organisation"]
     list_editable = ["order", "is_key"]
@@ -132,7 +146,7 @@ class PositionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PositionStandard)
-class PositionStandardAdmin(SimpleHistoryAdmin):
+class PositionStandardAdmin(SystemWideCatalogueMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "for_school_staff",

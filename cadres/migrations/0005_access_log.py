@@ -6,28 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cadres', '0004_cadre_search_trigram'),
+        ("cadres", "0004_cadre_search_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('view', 'Xem hồ sơ'), ('cv', 'In sơ yếu lý lịch'), ('export', 'Xuất Excel'), ('import', 'Nhập Excel')], max_length=16, verbose_name='thao tác')),
-                ('rows', models.PositiveIntegerField(default=1, verbose_name='số hồ sơ')),
-                ('detail', models.CharField(blank=True, max_length=500, verbose_name='chi tiết')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='thời điểm')),
-                ('cadre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cadres.cadre', verbose_name='cán bộ')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Xem hồ sơ"),
+                            ("cv", "In sơ yếu lý lịch"),
+                            ("export", "Xuất Excel"),
+                            ("import", "Nhập Excel"),
+                        ],
+                        max_length=16,
+                        verbose_name="thao tác",
+                    ),
+                ),
+                ("rows", models.PositiveIntegerField(default=1, verbose_name="số hồ sơ")),
+                ("detail", models.CharField(blank=True, max_length=500, verbose_name="chi tiết")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="thời điểm")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cadres.cadre",
+                        verbose_name="cán bộ",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người dùng",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nhật ký truy cập dữ liệu nhạy cảm',
-                'verbose_name_plural': 'nhật ký truy cập dữ liệu nhạy cảm',
-                'ordering': ['-at'],
+                "verbose_name": "nhật ký truy cập dữ liệu nhạy cảm",
+                "verbose_name_plural": "nhật ký truy cập dữ liệu nhạy cảm",
+                "ordering": ["-at"],
             },
         ),
     ]

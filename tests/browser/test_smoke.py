@@ -50,6 +50,12 @@ def test_it_logs_in_as_tinhdoan_and_sees_the_dashboard(browser_page, live_server
     expect(page.get_by_role("link", name="Tỉnh đoàn Thử")).to_be_visible()
     expect(page.get_by_role("link", name="Chi đoàn thôn Đông")).to_be_visible()
     expect(page.get_by_text("Tỉnh đoàn Khác")).to_have_count(0)
+    # The tree reads as a tree: each level starts further right.
+    lefts = [
+        page.get_by_role("link", name=name).bounding_box()["x"]
+        for name in ["Tỉnh đoàn Thử", "Huyện đoàn Cũ", "Đoàn xã Đông Hà", "Chi đoàn thôn Đông"]
+    ]
+    assert lefts == sorted(lefts) and len(set(lefts)) == 4, lefts
     page.screenshot(path=UNITS_SCREENSHOT)
     assert_everything_came_from(page, live_server)
 

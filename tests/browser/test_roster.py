@@ -1,0 +1,40 @@
+"""The roster in a real Chromium: search without accents, open a profile, edit it, and see the
+change in its history."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_smoke import assert_everything_came_from, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_finds_edits_and_shows_the_change_in_history(browser_page, live_server, tree, province_editor,
+                                                        make_cadre):
+    make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan", code="bi-thu", national_id="052196001111")
+    make_cadre(tree.commune_b, full_name="Trần Văn Hùng", national_id="052196002222")
+    page = browser_page
+    log_in(page, live_server, "tinhdoan")
+
+    page.locator("#main-nav a[href=\"/cadres/\"]").click()
+    page.get_by_label("Tìm theo tên, số CCCD, điện thoại").fill("nguyen thi lan")
+    page.get_by_label("Tìm theo tên, số CCCD, điện thoại").press("Enter")
+    expect(page.get_by_role("link", name="Trần Văn Hùng")).to_have_count(0)
+    page.get_by_role("link", name="Nguyễn Thị Lan").click()
+
+    expect(page.get_by_role("heading", name="Nguyễn Thị Lan")).to_be_visible()
+    page.get_by_role("link", name="Sửa hồ sơ").click()
+    page.get_by_label("Chuyên ngành").fill("Công tác thanh niên")
+    # The date picker shows and takes dd/mm/yyyy whatever the browser's language.
+    youth_date = page.locator("#id_youth_union_joined_on + input")
+    youth_date.fill("26/03/2010")
+    youth_date.press("Enter")
+    page.get_by_role("button", name="Lưu").click()
+
+    expect(page.get_by_role("status").or_(page.locator(".alert-success"))).to_contain_text("Đã lưu hồ sơ")
+    history = page.locator("#h-history").locator("xpath=..")
+    expect(history).to_contain_text("Chuyên ngành")
+    expect(history).to_contain_text("Công tác thanh niên")
+    expect(history).to_contain_text("26/03/2010")
+    expect(history).to_contain_text(province_editor.get_full_name())
+    assert_everything_came_from(page, live_server)
