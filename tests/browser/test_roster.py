@@ -9,14 +9,15 @@ from tests.browser.test_smoke import assert_everything_came_from, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_it_finds_edits_and_shows_the_change_in_history(browser_page, live_server, tree, province_editor,
-                                                        make_cadre):
+def test_it_finds_edits_and_shows_the_change_in_history(
+    browser_page, live_server, tree, province_editor, make_cadre
+):
     make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan", code="bi-thu", national_id="052196001111")
     make_cadre(tree.commune_b, full_name="Trần Văn Hùng", national_id="052196002222")
     page = browser_page
     log_in(page, live_server, "tinhdoan")
 
-    page.locator("#main-nav a[href=\"/cadres/\"]").click()
+    page.locator('#main-nav a[href="/cadres/"]').click()
     page.get_by_label("Tìm theo tên, số CCCD, điện thoại").fill("nguyen thi lan")
     page.get_by_label("Tìm theo tên, số CCCD, điện thoại").press("Enter")
     expect(page.get_by_role("link", name="Trần Văn Hùng")).to_have_count(0)
