@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
+from django.apps import apps
 from django.db import models
 
 
@@ -12,14 +13,15 @@ class Role(models.TextChoices):
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UserQuerySet":
-        """Accounts a user may see and manage: those in the units of their own subtree."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_everything:
+        """Accounts a user may see and manage: those in the units of their own subtree.
+
+        The unit rule itself lives in ``Unit.objects.visible_to``; the model is looked up by
+        name because ``cadres`` builds on ``accounts``, not the other way round.
+        """
+        if user.is_authenticated and user.sees_everything:
             return self.all()
-        if user.unit_id is None:
-            return self.none()
-        return self.filter(unit__path__startswith=user.unit.path)
+        unit_model = apps.get_model("cadres", "Unit")
+        return self.filter(unit__in=unit_model.objects.visible_to(user))
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Appointment, Cadre, Commendation, Discipline
@@ -70,8 +70,21 @@ def seed_cadres(
             f"Cán bộ: {min(count, first + batch_size):,}/{count:,}"
             f" ({time.monotonic() - started:.1f} s)".replace(",", ".")
         )
+    if result.created:
+        _analyze()
     result.seconds = time.monotonic() - started
     return result
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load. Autovacuum would do it
+    eventually; until then the planner takes the tables for nearly empty and picks plans
+    that make the roster pages many times slower (9.5 s instead of 0.5 s at a million)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Cadre, Appointment, Commendation, Discipline)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _save_batch(batch: list[DemoCadre], *, with_history: bool) -> int:
