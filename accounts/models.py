@@ -1,6 +1,6 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
-from django.apps import apps
 from django.db import models
 
 
