@@ -118,13 +118,6 @@ class CadreFilter(django_filters.FilterSet):
         return queryset
 
 
-def active_filter_count(filterset: CadreFilter) -> int:
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    return sum(
-        1 for key, value in data.items() if key not in {"sort", "status"} and value not in (None, "", [])
-    ) + (1 if data.get("status") not in (None, "", CadreStatus.ACTIVE) else 0)
-
-
 def describe_filters(filterset: CadreFilter) -> list[str]:
     """Human-readable list of the filters in force, for export headers and the page."""
     if not filterset.form.is_valid():

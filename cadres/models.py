@@ -117,6 +117,7 @@ class Unit(MP_Node):
         return reverse("cadres:unit-detail", args=[self.pk])
 
     def subtree(self) -> UnitQuerySet:
+        """This unit and every unit below it."""
         return Unit.objects.filter(path__startswith=self.path)
 
     def is_within(self, other: "Unit") -> bool:
@@ -558,11 +559,6 @@ class Cadre(TextNormalizingModel):
     @property
     def is_ethnic_minority(self) -> bool:
         return self.ethnicity != MAJORITY_ETHNICITY
-
-    @property
-    def first_name(self) -> str:
-        """Vietnamese given name: the last word, which rosters sort by."""
-        return self.full_name.rsplit(" ", 1)[-1]
 
 
 class AppointmentKind(models.TextChoices):

@@ -42,6 +42,9 @@ def _filter_errors(filterset: CadreFilter) -> str:
 def cadre_export(request):
     """The list page's filters, the list page's rows: one FilterSet for both."""
     filterset = CadreFilter(request.GET, queryset=Cadre.objects.visible_to(request.user), request=request)
+    if "unit" in filterset.errors:
+        # A unit outside the user's scope does not exist for them, as everywhere else.
+        raise Http404
     if not filterset.is_valid():
         messages.error(
             request, f"Bộ lọc không hợp lệ, không xuất được danh sách. {_filter_errors(filterset)}"

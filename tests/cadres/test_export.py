@@ -171,13 +171,19 @@ def test_it_exports_only_the_commune_editors_subtree(client, commune_editor, ros
     assert {row[1] for row in rows} == {"Nguyễn Thị Lan", "Võ Thị Mai", "Đặng Văn Đức"}
 
 
-def test_it_refuses_a_unit_filter_outside_the_scope(client, commune_editor, roster, tree):
+def test_it_answers_404_for_a_unit_outside_the_scope(client, commune_editor, roster, tree):
     client.force_login(commune_editor)
     response = client.get(URL, {"unit": tree.commune_b.pk})
+    assert response.status_code == 404
+    assert "Trần Thị Hoa" not in response.content.decode()
+    assert not response.get("Content-Disposition")
+
+
+def test_it_refuses_an_invalid_filter_with_a_message(client, commune_editor, roster):
+    client.force_login(commune_editor)
+    response = client.get(URL, {"age_min": "abc"})
     assert response.status_code == 400
-    content = response.content.decode()
-    assert "Bộ lọc không hợp lệ" in content
-    assert "Trần Thị Hoa" not in content
+    assert "Bộ lọc không hợp lệ" in response.content.decode()
     assert not response.get("Content-Disposition")
 
 

@@ -259,3 +259,22 @@ def test_it_shows_xa_only_its_commune_and_tinhdoan_the_province(client, seeded):
     client.force_login(User.objects.get(username="tinhdoan"))
     listed = {unit.pk for unit in client.get(reverse("cadres:unit-list")).context["units"]}
     assert listed == set(Unit.objects.active().values_list("pk", flat=True))
+
+
+def test_it_counts_active_cadres_of_each_subtree(client, province_editor, tree, make_cadre):
+    make_cadre(tree.commune_a)
+    make_cadre(tree.branch_a)
+    make_cadre(tree.district_branch)
+    left = make_cadre(tree.branch_a)
+    left.status, left.left_on = "resigned", datetime.date(2026, 1, 1)
+    left.save()
+    make_cadre(tree.other_commune)
+    client.force_login(province_editor)
+    units = {unit.code: unit for unit in client.get(reverse("cadres:unit-list")).context["units"]}
+    assert units["P"].cadre_count == 3
+    assert units["P-A"].cadre_count == 2
+    assert units["P-A-1"].cadre_count == 1
+    assert units["P-H"].cadre_count == 1
+    assert units["P-B"].cadre_count == 0
+    response = client.get(reverse("cadres:unit-detail", args=[tree.commune_a.pk]))
+    assert response.context["cadre_count"] == 2
