@@ -69,7 +69,7 @@ test-postgres: $(STAMP)
 	fi
 
 bench: $(STAMP)
-	$(TEST_ENV) $(BIN)/python bench/run.py
+	@$(TEST_ENV) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

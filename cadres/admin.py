@@ -16,6 +16,7 @@ from .models import (
     Unit,
     UnitMerge,
 )
+from .services import cadre_sync_current_post
 from .text import fold
 
 
@@ -179,6 +180,11 @@ class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         # The folded column makes admin search accent-insensitive like the app's.
         return super().get_search_results(request, queryset, fold(search_term))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Appointments edited inline move the current post as they do in the app.
+        cadre_sync_current_post(cadre=form.instance)
+
     def has_delete_permission(self, request, obj=None):
         # Leaving archives a record; only an admin deletes one (e.g. a duplicate entered twice).
         return request.user.is_app_admin and super().has_delete_permission(request, obj)
@@ -192,6 +198,14 @@ class AppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["cadre", "unit", "position"]
     autocomplete_fields = ["cadre", "unit", "position"]
     date_hierarchy = "started_on"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        cadre_sync_current_post(cadre=obj.cadre)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cadre_sync_current_post(cadre=obj.cadre)
 
 
 @admin.register(Commendation)

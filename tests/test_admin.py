@@ -376,3 +376,18 @@ def test_every_admin_changelist_opens_for_a_unit_admin_and_a_system_admin(
         for model in project_models():
             url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
             assert client.get(url).status_code == 200, (user.username, url)
+
+
+def test_it_moves_the_current_post_when_an_admin_adds_an_appointment(client, system_admin, tree, make_cadre):
+    from cadres.models import Position
+
+    cadre = make_cadre(tree.commune_a, code="uv-bch")
+    client.force_login(system_admin)
+    response = client.post(reverse("admin:cadres_appointment_add"), {
+        "cadre": cadre.pk, "unit": tree.commune_b.pk, "position": Position.objects.get(code="bi-thu").pk,
+        "kind": "appointed", "started_on": "01/10/2026", "decision_number": "", "note": "",
+    })
+    assert response.status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.position.code == "bi-thu"
+    assert cadre.unit == tree.commune_b

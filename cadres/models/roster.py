@@ -1,0 +1,312 @@
+"""The cadre profile (hồ sơ cán bộ) and what hangs off it: posts, commendations, disciplines."""
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from ..text import fold, normalize_text_fields
+from .catalogue import (
+    ETHNIC_GROUPS,
+    MAJORITY_ETHNICITY,
+    CadreStatus,
+    Education,
+    Employment,
+    Gender,
+    GeneralEducation,
+    ItLevel,
+    LanguageLevel,
+    PoliticalTheory,
+    Position,
+    Religion,
+    StateManagement,
+    national_id_validator,
+)
+from .units import Unit
+
+
+class CadreQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CadreQuerySet":
+        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+    def active(self) -> "CadreQuerySet":
+        return self.filter(status=CadreStatus.ACTIVE)
+
+    def search(self, query: str) -> "CadreQuerySet":
+        folded = fold(query)
+        if not folded:
+            return self
+        # Every word must occur, in any order: "lan nguyen" finds "Nguyễn Thị Lan".
+        qs = self
+        for word in folded.split(" "):
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class TextNormalizingModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        normalize_text_fields(self)
+        super().save(*args, **kwargs)
+
+
+class Cadre(TextNormalizingModel):
+    """A cadre's profile (hồ sơ cán bộ), after the 2C CV form."""
+
+    SENSITIVE_FIELDS = ("ethnicity", "religion", "party_joined_on", "party_official_on")
+
+    full_name = models.CharField("họ và tên khai sinh", max_length=150)
+    other_name = models.CharField("tên gọi khác", max_length=150, blank=True)
+    gender = models.CharField("giới tính", max_length=8, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh", db_index=True)
+    birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
+    hometown = models.CharField("quê quán", max_length=255, blank=True)
+    ethnicity = models.CharField(
+        "dân tộc", max_length=50, choices=[(e, e) for e in ETHNIC_GROUPS], default=MAJORITY_ETHNICITY
+    )
+    religion = models.CharField("tôn giáo", max_length=16, choices=Religion.choices, default=Religion.NONE)
+    national_id = models.CharField(
+        "số CCCD",
+        max_length=12,
+        unique=True,
+        validators=[national_id_validator],
+        error_messages={"unique": "Số CCCD này đã có trong hồ sơ của một cán bộ khác."},
+    )
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("email", blank=True)
+    address = models.CharField("nơi ở hiện nay", max_length=255, blank=True)
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="cadres")
+    position = models.ForeignKey(
+        Position,
+        verbose_name="chức vụ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+    )
+    employment = models.CharField(
+        "chuyên trách / kiêm nhiệm", max_length=16, choices=Employment.choices, default=Employment.FULL_TIME
+    )
+    is_school_staff = models.BooleanField(
+        "là giáo viên, cán bộ trường học",
+        default=False,
+        help_text="Cán bộ Đoàn trường là giáo viên hoặc cán bộ nhà trường (giới hạn tuổi riêng).",
+    )
+
+    youth_union_joined_on = models.DateField("ngày vào Đoàn", null=True, blank=True)
+    party_joined_on = models.DateField("ngày vào Đảng", null=True, blank=True)
+    party_official_on = models.DateField("ngày chính thức", null=True, blank=True)
+
+    general_education = models.CharField(
+        "giáo dục phổ thông",
+        max_length=8,
+        choices=GeneralEducation.choices,
+        default=GeneralEducation.GRADE_12,
+    )
+    education = models.PositiveSmallIntegerField(
+        "trình độ chuyên môn", choices=Education.choices, default=Education.NONE
+    )
+    major = models.CharField("chuyên ngành", max_length=200, blank=True)
+    political_theory = models.PositiveSmallIntegerField(
+        "lý luận chính trị", choices=PoliticalTheory.choices, default=PoliticalTheory.NONE
+    )
+    state_management = models.PositiveSmallIntegerField(
+        "quản lý nhà nước", choices=StateManagement.choices, default=StateManagement.NONE
+    )
+    foreign_language = models.CharField("ngoại ngữ", max_length=50, blank=True)
+    foreign_language_level = models.PositiveSmallIntegerField(
+        "trình độ ngoại ngữ", choices=LanguageLevel.choices, default=LanguageLevel.NONE
+    )
+    it_level = models.PositiveSmallIntegerField("tin học", choices=ItLevel.choices, default=ItLevel.NONE)
+
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=CadreStatus.choices, default=CadreStatus.ACTIVE
+    )
+    left_on = models.DateField("ngày thôi công tác", null=True, blank=True)
+    leaving_reason = models.TextField("lý do", blank=True)
+
+    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+        ordering = ["unit__path", "position__order", "full_name", "id"]
+        indexes = [models.Index(fields=["unit", "status"], name="cadre_unit_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(party_official_on__isnull=True)
+                | models.Q(party_joined_on__isnull=False, party_official_on__gte=models.F("party_joined_on")),
+                name="cadre_party_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="active", left_on__isnull=True)
+                | (~models.Q(status="active") & models.Q(left_on__isnull=False)),
+                name="cadre_left_on_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        normalize_text_fields(self)
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadres:cadre-detail", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        return fold(" ".join(filter(None, [self.full_name, self.other_name, self.national_id, self.phone])))
+
+    def age_on(self, day: datetime.date) -> int:
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+    @property
+    def age(self) -> int:
+        return self.age_on(datetime.date.today())
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == CadreStatus.ACTIVE
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.party_joined_on is not None
+
+    @property
+    def is_probationary_party_member(self) -> bool:
+        return self.party_joined_on is not None and self.party_official_on is None
+
+    @property
+    def is_ethnic_minority(self) -> bool:
+        return self.ethnicity != MAJORITY_ETHNICITY
+
+
+class AppointmentKind(models.TextChoices):
+    ELECTED = "elected", "Bầu"
+    APPOINTED = "appointed", "Bổ nhiệm"
+    DESIGNATED = "designated", "Chỉ định"
+    ROTATED = "rotated", "Luân chuyển"
+    CONCURRENT = "concurrent", "Kiêm nhiệm"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AppointmentQuerySet":
+        return self.filter(cadre__in=Cadre.objects.visible_to(user))
+
+    def open(self) -> "AppointmentQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+
+class Appointment(TextNormalizingModel):
+    """A post held for a period (quá trình công tác). Several may be open at once."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="appointments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="appointments"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name="chức vụ", on_delete=models.PROTECT, related_name="appointments"
+    )
+    kind = models.CharField(
+        "hình thức", max_length=16, choices=AppointmentKind.choices, default=AppointmentKind.APPOINTED
+    )
+    started_on = models.DateField("từ ngày")
+    ended_on = models.DateField("đến ngày", null=True, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=100, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    history = HistoricalRecords()
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "quá trình công tác"
+        verbose_name_plural = "quá trình công tác"
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="appointment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} – {self.unit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def is_concurrent(self) -> bool:
+        return self.kind == AppointmentKind.CONCURRENT
+
+
+class RecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RecordQuerySet":
+        return self.filter(cadre__in=Cadre.objects.visible_to(user))
+
+
+class Commendation(TextNormalizingModel):
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="commendations"
+    )
+    awarded_on = models.DateField("ngày")
+    form = models.CharField("hình thức", max_length=200, help_text="Ví dụ: Bằng khen, Giấy khen, Huy hiệu…")
+    issuer = models.CharField("cấp khen", max_length=200, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=100, blank=True)
+    content = models.TextField("nội dung", blank=True)
+
+    history = HistoricalRecords()
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "khen thưởng"
+        verbose_name_plural = "khen thưởng"
+        ordering = ["-awarded_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.form} ({self.awarded_on:%d/%m/%Y})"
+
+
+class Discipline(TextNormalizingModel):
+    """Sensitive: shown only to roles that may see sensitive data."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="disciplines"
+    )
+    decided_on = models.DateField("ngày")
+    form = models.CharField("hình thức", max_length=200, help_text="Ví dụ: Khiển trách, Cảnh cáo, Cách chức…")
+    issuer = models.CharField("cấp quyết định", max_length=200, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=100, blank=True)
+    reason = models.TextField("lý do", blank=True)
+
+    history = HistoricalRecords()
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kỷ luật"
+        verbose_name_plural = "kỷ luật"
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.form} ({self.decided_on:%d/%m/%Y})"
