@@ -1,6 +1,7 @@
 """The roster in and out of Excel: export of the filtered list, the import template, and the
 import itself (upload → check with progress → preview → commit)."""
 
+import re
 import tempfile
 
 from django import forms
@@ -18,6 +19,9 @@ from ..exports import XLSX_CONTENT_TYPE, write_import_template, write_roster
 from ..filters import CadreFilter, describe_filters
 from ..imports import ImportFileError, ImportJob, check_upload, scope_units
 from ..models import AccessAction, AccessLog, Cadre
+
+
+DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{8,40}")
 
 
 def _spool():
@@ -61,7 +65,18 @@ def cadre_export(request):
     )
     # Personal data law: exports of records are logged (DOMAIN.md §3).
     AccessLog.record(request.user, AccessAction.EXPORT, rows=count, detail=request.GET.urlencode())
-    return _xlsx_response(out, f"can-bo-{today:%Y%m%d}.xlsx")
+    response = _xlsx_response(out, f"can-bo-{today:%Y%m%d}.xlsx")
+    _mark_download_ready(request, response)
+    return response
+
+
+def _mark_download_ready(request, response) -> None:
+    """Echo the page's download token in a cookie: the page's script watches for it to end
+    its "preparing the file" indicator, since a download never loads a new page."""
+    token = request.GET.get("download_token", "")
+    if DOWNLOAD_TOKEN.fullmatch(token):
+        response.set_cookie("download_token", token, max_age=120, samesite="Lax",
+                            secure=request.is_secure())
 
 
 @editor_required

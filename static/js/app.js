@@ -44,6 +44,33 @@
     }
   }
 
+  // Exports take a while for large lists and a download never loads a page: show that the
+  // file is being prepared until the server's cookie says it has been sent.
+  function trackDownload(event) {
+    var link = event.target.closest("a[data-download]");
+    if (!link || link.classList.contains("disabled")) { return; }
+    event.preventDefault();
+    var token = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    var url = new URL(link.href, window.location.href);
+    url.searchParams.set("download_token", token);
+    var label = link.innerHTML;
+    link.classList.add("disabled");
+    link.setAttribute("aria-disabled", "true");
+    link.innerHTML = '<span class="spinner-border spinner-border-sm" aria-hidden="true"></span> Đang tạo tệp…';
+    var started = Date.now();
+    var timer = window.setInterval(function () {
+      var done = document.cookie.indexOf("download_token=" + token) !== -1;
+      if (done || Date.now() - started > 10 * 60 * 1000) {
+        window.clearInterval(timer);
+        link.classList.remove("disabled");
+        link.removeAttribute("aria-disabled");
+        link.innerHTML = label;
+      }
+    }, 500);
+    window.location.href = url.toString();
+  }
+
+  document.addEventListener("click", trackDownload);
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); enhanceDates(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); enhanceDates(event.target); });
   document.addEventListener("submit", confirmDangerous, true);

@@ -4,6 +4,7 @@ Playwright cannot download its own browsers here, so the system Chromium is used
 tests are skipped — unless REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
 """
 
+import importlib
 import os
 from pathlib import Path
 
@@ -71,10 +72,13 @@ def live_server(_http_live_server_settings, live_server):
 
 
 @pytest.fixture(autouse=True)
-def _restore_migration_data(django_db_serialized_rollback):
-    # Live-server tests are transactional: the tables are emptied after each one. A serialized
-    # rollback reloads what the data migrations seeded (positions, standards) before each test.
-    pass
+def _restore_migration_data(transactional_db):
+    # Live-server tests are transactional: the tables are emptied after each one, data
+    # migrations included. Seed the position catalogue and standards again, as migration
+    # 0003 does, so each test starts from what a fresh database holds.
+    from django.apps import apps
+
+    importlib.import_module("cadres.migrations.0003_seed_positions_and_standards").seed(apps, None)
 
 
 @pytest.fixture

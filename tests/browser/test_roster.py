@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_it_finds_edits_and_shows_the_change_in_history(
-    browser_page, live_server, tree, province_editor, make_cadre
+    browser_page, live_server, tree, province_editor, make_cadre, tmp_path
 ):
     make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan", code="bi-thu", national_id="052196001111")
     make_cadre(tree.commune_b, full_name="Trần Văn Hùng", national_id="052196002222")
@@ -39,3 +39,25 @@ def test_it_finds_edits_and_shows_the_change_in_history(
     expect(history).to_contain_text("26/03/2010")
     expect(history).to_contain_text(province_editor.get_full_name())
     assert_everything_came_from(page, live_server)
+
+
+def test_it_downloads_the_filtered_list_and_ends_the_progress_indicator(
+    browser_page, live_server, tree, province_editor, make_cadre, tmp_path
+):
+    import openpyxl
+
+    make_cadre(tree.commune_a, full_name="Nguyễn Thị Lan")
+    make_cadre(tree.commune_b, full_name="Trần Văn Hùng")
+    page = browser_page
+    log_in(page, live_server, "tinhdoan")
+    page.goto(live_server.url + "/cadres/?q=lan")
+
+    button = page.get_by_role("link", name="Xuất Excel")
+    with page.expect_download() as download_info:
+        button.click()
+    path = tmp_path / "export.xlsx"
+    download_info.value.save_as(path)
+    expect(button).not_to_have_class("disabled")
+    expect(button).to_have_text("Xuất Excel")
+    names = [row[1] for row in openpyxl.load_workbook(path).active.iter_rows(min_row=4, values_only=True)]
+    assert names == ["Nguyễn Thị Lan"]

@@ -217,3 +217,10 @@ def test_it_asks_anonymous_users_to_log_in(client, roster):
     response = client.get(URL)
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_it_echoes_the_download_token_for_the_progress_indicator(client, province_editor, roster):
+    client.force_login(province_editor)
+    response = client.get(URL, {"download_token": "abc123xyz"})
+    assert response.cookies["download_token"].value == "abc123xyz"
+    assert "download_token" not in client.get(URL, {"download_token": "<script>"}).cookies
