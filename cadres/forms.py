@@ -28,6 +28,7 @@ class DateInput(forms.DateInput):
 
 
 def _searchable(queryset, **kwargs) -> forms.ModelChoiceField:
+    kwargs.setdefault("empty_label", "— Chọn —")
     return forms.ModelChoiceField(
         queryset=queryset, widget=forms.Select(attrs={"data-searchable": ""}), **kwargs
     )

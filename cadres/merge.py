@@ -301,17 +301,19 @@ class UnitMergeForm(forms.Form):
         label="Đơn vị nhận sáp nhập",
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="— Chọn đơn vị —",
         widget=forms.Select(attrs={"data-searchable": ""}),
     )
     new_name = forms.CharField(label="Tên đơn vị mới", max_length=255, required=False)
     new_code = forms.CharField(label="Mã đơn vị mới", max_length=32, required=False)
     new_kind = forms.ChoiceField(
-        label="Loại hình", choices=[("", "---------"), *UnitKind.choices], required=False
+        label="Loại hình", choices=[("", "— Chọn loại hình —"), *UnitKind.choices], required=False
     )
     parent = forms.ModelChoiceField(
         label="Trực thuộc đơn vị",
         queryset=Unit.objects.none(),
         required=False,
+        empty_label="— Chọn đơn vị cấp trên —",
         widget=forms.Select(attrs={"data-searchable": ""}),
     )
     effective_on = forms.DateField(label="Ngày hiệu lực", widget=DateInput())
