@@ -383,10 +383,18 @@ def test_it_moves_the_current_post_when_an_admin_adds_an_appointment(client, sys
 
     cadre = make_cadre(tree.commune_a, code="uv-bch")
     client.force_login(system_admin)
-    response = client.post(reverse("admin:cadres_appointment_add"), {
-        "cadre": cadre.pk, "unit": tree.commune_b.pk, "position": Position.objects.get(code="bi-thu").pk,
-        "kind": "appointed", "started_on": "01/10/2026", "decision_number": "", "note": "",
-    })
+    response = client.post(
+        reverse("admin:cadres_appointment_add"),
+        {
+            "cadre": cadre.pk,
+            "unit": tree.commune_b.pk,
+            "position": Position.objects.get(code="bi-thu").pk,
+            "kind": "appointed",
+            "started_on": "01/10/2026",
+            "decision_number": "",
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     cadre.refresh_from_db()
     assert cadre.position.code == "bi-thu"

@@ -20,7 +20,6 @@ from ..filters import CadreFilter, describe_filters
 from ..imports import ImportFileError, ImportJob, check_upload, scope_units
 from ..models import AccessAction, AccessLog, Cadre
 
-
 DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{8,40}")
 
 
@@ -75,8 +74,7 @@ def _mark_download_ready(request, response) -> None:
     its "preparing the file" indicator, since a download never loads a new page."""
     token = request.GET.get("download_token", "")
     if DOWNLOAD_TOKEN.fullmatch(token):
-        response.set_cookie("download_token", token, max_age=120, samesite="Lax",
-                            secure=request.is_secure())
+        response.set_cookie("download_token", token, max_age=120, samesite="Lax", secure=request.is_secure())
 
 
 @editor_required
