@@ -152,7 +152,12 @@ class AppointmentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).active()
+        units = Unit.objects.visible_to(user).active()
+        if self.instance.pk:
+            # Correcting a recorded post: it may be in a unit dissolved since; nothing else closes.
+            units = units | Unit.objects.visible_to(user).filter(pk=self.instance.unit_id)
+            del self.fields["close_current"]
+        self.fields["unit"].queryset = units
 
     def clean(self):
         cleaned = super().clean()

@@ -90,6 +90,22 @@ def appointment_close(*, appointment: Appointment, ended_on: datetime.date) -> A
     return appointment
 
 
+@transaction.atomic
+def appointment_update(*, appointment: Appointment) -> Appointment:
+    """Save a corrected appointment and move the cadre's current post with it."""
+    appointment.save()
+    cadre_sync_current_post(cadre=appointment.cadre)
+    return appointment
+
+
+@transaction.atomic
+def appointment_remove(*, appointment: Appointment) -> None:
+    """Delete a post entered by mistake (the history keeps it)."""
+    cadre = appointment.cadre
+    appointment.delete()
+    cadre_sync_current_post(cadre=cadre)
+
+
 def cadre_changes_since(*, cadre: Cadre, version: int) -> list[FieldChange]:
     """What changed in the record after ``version``, field by field, with who and when."""
     records = list(cadre.history.filter(version__gte=version).order_by("history_date", "history_id"))

@@ -24,5 +24,21 @@ urlpatterns = [
         cadres.appointment_close_view,
         name="appointment-close",
     ),
-    path("cadres/<int:pk>/records/<str:kind>/new/", cadres.record_create, name="record-create"),
+    path(
+        "cadres/<int:pk>/appointments/<int:appointment_pk>/edit/",
+        cadres.appointment_edit,
+        name="appointment-edit",
+    ),
+    path(
+        "cadres/<int:pk>/appointments/<int:appointment_pk>/delete/",
+        cadres.appointment_delete,
+        name="appointment-delete",
+    ),
+    path("cadres/<int:pk>/records/<str:kind>/new/", cadres.record_form, name="record-create"),
+    path("cadres/<int:pk>/records/<str:kind>/<int:record_pk>/edit/", cadres.record_form, name="record-edit"),
+    path(
+        "cadres/<int:pk>/records/<str:kind>/<int:record_pk>/delete/",
+        cadres.record_delete,
+        name="record-delete",
+    ),
 ]

@@ -23,11 +23,11 @@ from ..services import (
     StaleEditError,
     appointment_add,
     appointment_close,
+    appointment_remove,
+    appointment_update,
     cadre_save_checked,
 )
-from ..services import (
-    cadre_archive as archive_cadre,
-)
+from ..services import cadre_archive as archive_cadre
 from ..standards import StandardBook
 from .access import get_cadre_for_user
 
@@ -213,25 +213,62 @@ def appointment_close_view(request, pk: int, appointment_pk: int):
     return redirect(cadre)
 
 
-@editor_required
-def record_create(request, pk: int, kind: str):
+def _record_form_class(kind: str):
     if kind not in RECORD_FORMS:
         raise Http404
+    return RECORD_FORMS[kind]
+
+
+@editor_required
+def record_form(request, pk: int, kind: str, record_pk: int | None = None):
+    """Add a commendation or discipline, or correct one."""
+    form_class, label = _record_form_class(kind)
     cadre = get_cadre_for_user(request.user, pk)
-    form_class, label = RECORD_FORMS[kind]
-    form = form_class(request.POST or None)
+    record = None
+    if record_pk is not None:
+        record = get_object_or_404(form_class._meta.model.objects.filter(cadre=cadre), pk=record_pk)
+    form = form_class(request.POST or None, instance=record)
     if request.method == "POST" and form.is_valid():
-        record = form.save(commit=False)
-        record.cadre = cadre
-        record.save()
-        messages.success(request, f"Đã thêm {label}.")
+        saved = form.save(commit=False)
+        saved.cadre = cadre
+        saved.save()
+        messages.success(request, f"Đã {'lưu' if record else 'thêm'} {label}.")
+        return redirect(cadre)
+    heading = f"Sửa {label}" if record else f"Thêm {label}"
+    return render(request, "cadres/simple_form.html", {"form": form, "cadre": cadre, "heading": heading})
+
+
+@require_POST
+@editor_required
+def record_delete(request, pk: int, kind: str, record_pk: int):
+    form_class, label = _record_form_class(kind)
+    cadre = get_cadre_for_user(request.user, pk)
+    get_object_or_404(form_class._meta.model.objects.filter(cadre=cadre), pk=record_pk).delete()
+    messages.success(request, f"Đã xoá {label}.")
+    return redirect(cadre)
+
+
+@editor_required
+def appointment_edit(request, pk: int, appointment_pk: int):
+    """Correct a recorded post (dates, decision number…): a typo, not a new appointment."""
+    cadre = get_cadre_for_user(request.user, pk)
+    appointment = get_object_or_404(cadre.appointments.all(), pk=appointment_pk)
+    form = AppointmentForm(request.POST or None, instance=appointment, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        appointment_update(appointment=form.save(commit=False))
+        messages.success(request, "Đã lưu quá trình công tác.")
         return redirect(cadre)
     return render(
         request,
         "cadres/simple_form.html",
-        {
-            "form": form,
-            "cadre": cadre,
-            "heading": f"Thêm {label}",
-        },
+        {"form": form, "cadre": cadre, "heading": "Sửa quá trình công tác"},
     )
+
+
+@require_POST
+@editor_required
+def appointment_delete(request, pk: int, appointment_pk: int):
+    cadre = get_cadre_for_user(request.user, pk)
+    appointment_remove(appointment=get_object_or_404(cadre.appointments.all(), pk=appointment_pk))
+    messages.success(request, "Đã xoá quá trình công tác.")
+    return redirect(cadre)

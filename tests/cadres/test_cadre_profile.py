@@ -201,3 +201,72 @@ def test_it_logs_reads_of_sensitive_profiles(client, province_editor, viewer, la
     client.get(detail(lan))
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.cadre) == (province_editor, "view", lan)
+
+
+def test_it_corrects_an_appointment_and_moves_the_current_post(client, province_editor, lan, tree):
+    appointment = lan.appointments.get()
+    client.force_login(province_editor)
+    response = client.post(
+        reverse("cadres:appointment-edit", args=[lan.pk, appointment.pk]),
+        {
+            "unit": tree.commune_a.pk,
+            "position": position("pho-bi-thu").pk,
+            "kind": "elected",
+            "started_on": "2023-12-15",
+            "decision_number": "45-QĐ/ĐTN",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    lan.refresh_from_db()
+    assert (appointment.started_on, appointment.decision_number) == (datetime.date(2023, 12, 15), "45-QĐ/ĐTN")
+    assert lan.position.code == "pho-bi-thu"
+    assert Appointment.objects.count() == 1
+
+
+def test_it_deletes_an_appointment_entered_by_mistake(client, province_editor, lan):
+    client.force_login(province_editor)
+    appointment = lan.appointments.get()
+    assert client.get(reverse("cadres:appointment-delete", args=[lan.pk, appointment.pk])).status_code == 405
+    client.post(reverse("cadres:appointment-delete", args=[lan.pk, appointment.pk]))
+    lan.refresh_from_db()
+    assert not lan.appointments.exists()
+    assert lan.position is None
+
+
+def test_it_edits_and_deletes_a_commendation(client, province_editor, lan):
+    record = lan.commendations.get()
+    client.force_login(province_editor)
+    client.post(
+        reverse("cadres:record-edit", args=[lan.pk, "commendation", record.pk]),
+        {"awarded_on": "2024-03-26", "form": "Bằng khen Trung ương Đoàn"},
+    )
+    record.refresh_from_db()
+    assert record.form == "Bằng khen Trung ương Đoàn"
+    client.post(reverse("cadres:record-delete", args=[lan.pk, "commendation", record.pk]))
+    assert not lan.commendations.exists()
+
+
+def test_it_refuses_record_changes_outside_scope_and_to_viewers(
+    client, commune_editor, viewer, tree, make_cadre
+):
+    other = make_cadre(tree.commune_b)
+    record = Commendation.objects.create(cadre=other, awarded_on=datetime.date(2024, 1, 1), form="Giấy khen")
+    appointment = other.appointments.get()
+    client.force_login(commune_editor)
+    assert (
+        client.post(reverse("cadres:record-delete", args=[other.pk, "commendation", record.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("cadres:appointment-delete", args=[other.pk, appointment.pk])).status_code == 404
+    )
+    client.force_login(viewer)
+    assert (
+        client.post(reverse("cadres:record-delete", args=[other.pk, "commendation", record.pk])).status_code
+        == 403
+    )
+    assert client.get(reverse("cadres:appointment-edit", args=[other.pk, appointment.pk])).status_code == 403
+    assert Commendation.objects.filter(pk=record.pk).exists()
+    assert other.appointments.exists()
