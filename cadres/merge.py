@@ -210,6 +210,7 @@ def unit_merge(
     moved_appointments = _move_appointments(plan, target)
     moved_cadres = _move_cadres(plan, target)
     for child in plan.children:
+        # Fresh rows each time: every move rewrites paths and child counts.
         Unit.objects.move(Unit.objects.get(pk=child.pk), Unit.objects.get(pk=target.pk), "last-child")
     for source in Unit.objects.filter(pk__in=source_ids):
         source.dissolved_on = effective_on
@@ -267,9 +268,10 @@ def _move_appointments(plan: MergePlan, target: Unit) -> int:
 
 def _move_cadres(plan: MergePlan, target: Unit) -> int:
     """The cadres of the sources follow their open posts; those without one move directly."""
+    source_ids = {source.pk for source in plan.sources}
     for cadre in plan.cadres:
         cadre_sync_current_post(cadre=cadre)
-        if cadre.unit_id in {source.pk for source in plan.sources}:
+        if cadre.unit_id in source_ids:
             cadre.unit = target
             cadre.version += 1
             cadre.save()
