@@ -1,8 +1,15 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 
 from .admin_scope import ScopedAdminMixin
 from .models import User
+
+# Roles decide what a user may do (User.has_perm, accounts.permissions); Django's groups and
+# per-model permissions are never consulted, and their names are stored in English.
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -16,7 +23,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         ("Thông tin cá nhân", {"fields": ["last_name", "first_name", "email", "position_title"]}),
         ("Phạm vi và vai trò", {"fields": ["unit", "role", "is_active"]}),
-        ("Quyền hệ thống", {"fields": ["is_superuser", "groups", "user_permissions"]}),
+        ("Quyền hệ thống", {"fields": ["is_superuser"]}),
         ("Thời gian", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -56,3 +63,27 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     @admin.display(description="Họ và tên")
     def get_full_name(self, obj):
         return obj.get_full_name()
+
+
+# django-axes' admins, with Vietnamese headers for the columns it computes.
+admin.site.unregister([AccessAttempt, AccessFailureLog, AccessLog])
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+    @admin.display(description="Trạng thái")
+    def status(self, obj):
+        return super().status(obj)
+
+    @admin.display(description="Hết hạn lúc")
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.action(description="Xoá các lần đăng nhập sai đã hết hạn")
+    def cleanup_expired_attempts(self, request, queryset):
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(request, f"Đã xoá {count} lần đăng nhập sai đã hết hạn.")
+
+
+admin.site.register(AccessFailureLog, axes_admin.AccessFailureLogAdmin)
+admin.site.register(AccessLog, axes_admin.AccessLogAdmin)

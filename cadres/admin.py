@@ -1,10 +1,18 @@
+import dataclasses
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.admin_scope import ScopedAdminMixin
 
+from .forms import UnitChoiceField
+from .history import HIDDEN_FIELDS
 from .models import (
     AccessLog,
     Appointment,
@@ -16,8 +24,41 @@ from .models import (
     Unit,
     UnitMerge,
 )
+from .models.units import parent_name_of
 from .services import cadre_sync_current_post
 from .text import fold
+
+
+class HistoryValues(HistoricalRecordContextHelper):
+    """Values on the admin's history page as the cadre page shows them (cadres.history): labels
+    of choices, "Có"/"Không", dates, "—" for nothing, and no bookkeeping fields."""
+
+    def context_for_delta_changes(self, delta):
+        shown = [change for change in delta.changes if change.field not in HIDDEN_FIELDS]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=shown))
+
+    def prepare_delta_change_value(self, change, value):
+        model_field = self.model._meta.get_field(change.field)
+        # simple-history reports an empty foreign key as a deleted object with no key.
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return "Có" if value else "Không"
+        if isinstance(value, datetime.date):
+            return formats.localize(timezone.template_localtime(value))
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin with its history page in Vietnamese."""
+
+    object_history_list_template = "admin/simple_history/object_history_list.html"
+    object_history_form_template = "admin/simple_history/object_history_form.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryValues(self.model, historical_record)
 
 
 class UnitAdminForm(forms.ModelForm):
@@ -55,10 +96,28 @@ class UnitAdminForm(forms.ModelForm):
             self.fields["parent"].help_text = ""
 
 
+class UnitLabelsMixin:
+    """Units named with their parent's name ("Chi đoàn thôn 1 – Đoàn xã Ia Hrú") in the list's
+    "Đơn vị" column and in the unit pickers, as everywhere in the app."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(unit_parent_name=parent_name_of("unit__path"))
+
+    @admin.display(description="Đơn vị", ordering="unit__path")
+    def unit_label(self, obj) -> str:
+        obj.unit.parent_name = obj.unit_parent_name
+        return obj.unit.label
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Unit:
+            kwargs["form_class"] = UnitChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class UnitAdmin(ScopedAdminMixin, HistoryAdmin):
     form = UnitAdminForm
-    list_display = ["indented_name", "code", "level", "kind", "sector", "numchild", "dissolved_on"]
+    list_display = ["indented_name", "code", "level", "kind", "sector", "child_count", "dissolved_on"]
     list_filter = [
         "level",
         "kind",
@@ -79,9 +138,19 @@ class UnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
         return ScopedForm
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_parent_name()
+
+    def autocomplete_label(self, unit: Unit) -> str:
+        return unit.label
+
     @admin.display(description="Tên đơn vị", ordering="path")
     def indented_name(self, obj):
         return "— " * (obj.depth - 1) + obj.name
+
+    @admin.display(description="Số đơn vị trực thuộc", ordering="numchild")
+    def child_count(self, obj):
+        return obj.numchild
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
@@ -109,7 +178,7 @@ class CadreRecordInline(ScopedAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
-class AppointmentInline(CadreRecordInline):
+class AppointmentInline(UnitLabelsMixin, CadreRecordInline):
     model = Appointment
     fields = ["unit", "position", "kind", "started_on", "ended_on", "decision_number"]
     autocomplete_fields = ["unit", "position"]
@@ -117,10 +186,13 @@ class AppointmentInline(CadreRecordInline):
 
 class CommendationInline(CadreRecordInline):
     model = Commendation
+    # The text is edited on the record's own page (the change link): a textarea per row does not fit.
+    fields = ["awarded_on", "form", "issuer", "decision_number"]
 
 
 class DisciplineInline(CadreRecordInline):
     model = Discipline
+    fields = ["decided_on", "form", "issuer", "decision_number"]
 
 
 class SystemWideCatalogueMixin:
@@ -138,7 +210,7 @@ class SystemWideCatalogueMixin:
 
 
 @admin.register(Position)
-class PositionAdmin(SystemWideCatalogueMixin, SimpleHistoryAdmin):
+class PositionAdmin(SystemWideCatalogueMixin, HistoryAdmin):
     list_display = ["name", "code", "level", "order", "is_key", "organisation"]
     list_filter = ["level", "is_key", "organisation"]
     list_editable = ["order", "is_key"]
@@ -147,7 +219,7 @@ class PositionAdmin(SystemWideCatalogueMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PositionStandard)
-class PositionStandardAdmin(SystemWideCatalogueMixin, SimpleHistoryAdmin):
+class PositionStandardAdmin(SystemWideCatalogueMixin, HistoryAdmin):
     list_display = [
         "__str__",
         "for_school_staff",
@@ -166,8 +238,8 @@ class PositionStandardAdmin(SystemWideCatalogueMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["full_name", "birth_date", "gender", "unit", "position", "status"]
+class CadreAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
+    list_display = ["full_name", "birth_date", "gender", "unit_label", "position", "status"]
     list_filter = ["status", "gender", "education", "political_theory", "employment", "unit__level"]
     search_fields = ["search_text", "national_id"]
     list_select_related = ["unit", "position"]
@@ -191,8 +263,8 @@ class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["cadre", "position", "unit", "kind", "started_on", "ended_on", "decision_number"]
+class AppointmentAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
+    list_display = ["cadre", "position", "unit_label", "kind", "started_on", "ended_on", "decision_number"]
     list_filter = ["kind", "position", ("ended_on", admin.EmptyFieldListFilter)]
     search_fields = ["cadre__search_text", "decision_number", "unit__name"]
     list_select_related = ["cadre", "unit", "position"]
@@ -209,7 +281,7 @@ class AppointmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CommendationAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["cadre", "form", "issuer", "awarded_on", "decision_number"]
     search_fields = ["cadre__search_text", "form", "decision_number"]
     list_select_related = ["cadre"]
@@ -218,7 +290,7 @@ class CommendationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DisciplineAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ["cadre", "form", "issuer", "decided_on", "decision_number"]
     search_fields = ["cadre__search_text", "form", "decision_number"]
     list_select_related = ["cadre"]

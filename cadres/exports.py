@@ -5,10 +5,12 @@ can be corrected and imported back.
 """
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -16,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .imports import COLUMN_LABELS, LANGUAGE_LEVEL_CODES
+from .imports import COLUMN_LABELS, LANGUAGE_LEVEL_CODES, SAMPLE_FULL_NAME, SAMPLE_NATIONAL_ID
 from .models import (
     ETHNIC_GROUPS,
     Cadre,
@@ -29,6 +31,7 @@ from .models import (
     Religion,
     Unit,
 )
+from .text import fold
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -147,19 +150,46 @@ def write_roster(
     return count
 
 
+def roster_filenames(unit: Unit | None, day: datetime.date) -> tuple[str, str]:
+    """The export's file name, naming the unit (``None``: the whole system) and the day, in ASCII
+    and in Vietnamese: ``can-bo_doan-phuong-quy-nhon_2026-11-22.xlsx``,
+    ``Cán bộ_Đoàn phường Quy Nhơn_2026-11-22.xlsx``."""
+    name = unit.name if unit else "Toàn hệ thống"
+    slug = slugify(fold(name)) or "don-vi"  # fold first: slugify drops "đ" rather than reading it as "d"
+    readable = re.sub(r'[\\/:*?"<>|]', "-", name)  # characters no file name may hold
+    return f"can-bo_{slug}_{day:%Y-%m-%d}.xlsx", f"Cán bộ_{readable}_{day:%Y-%m-%d}.xlsx"
+
+
 # --- The import template ---------------------------------------------------------------------
 
+TEMPLATE_HEADER_ROW = 2
+TEMPLATE_HINT = (
+    "Điền mỗi cán bộ một dòng, từ dòng 3 trở xuống. Cách ghi từng cột và một dòng ví dụ: "
+    "xem trang “Hướng dẫn”."
+)
 TEMPLATE_INSTRUCTIONS = [
-    "Mỗi dòng là một cán bộ. Giữ nguyên tên cột ở dòng tiêu đề; thứ tự cột, cột thừa (STT…) không ảnh hưởng.",
+    "Mỗi dòng là một cán bộ, điền từ dòng 3 của trang “Danh sách cán bộ”. Giữ nguyên tên cột ở dòng "
+    "tiêu đề; thứ tự cột, cột thừa (STT…) không ảnh hưởng.",
     "Cột bắt buộc: Họ và tên, Ngày sinh, Giới tính, Số CCCD, Đơn vị (tên hoặc mã đơn vị).",
+    "Có nhiều đơn vị cùng tên (như “Chi đoàn thôn 1”): ghi Mã đơn vị, hoặc chọn tên kèm đơn vị cấp trên "
+    "trong danh sách ở trang “Danh mục”. Ghi cả Đơn vị và Mã đơn vị thì hai cột phải chỉ cùng một đơn vị.",
     "Ngày ghi theo dạng ngày/tháng/năm, ví dụ 15/03/1995 (hoặc ô kiểu ngày của Excel).",
     "Số CCCD gồm đúng 12 chữ số; nên để cột ở dạng Văn bản (Text) để giữ số 0 ở đầu.",
     "Cán bộ đã có trong hệ thống (cùng số CCCD) sẽ được cập nhật; ô để trống giữ nguyên thông tin hiện có.",
     "Đổi đơn vị hoặc chức vụ sẽ kết thúc chức vụ đang giữ và ghi chức vụ mới từ ngày nhập.",
     "Chỉ nhập được vào các đơn vị trong phạm vi quản lý của tài khoản (xem trang “Danh mục”).",
     "Ngoại ngữ ghi ngôn ngữ và trình độ, ví dụ “Tiếng Anh B1” hoặc “Tiếng Anh bậc 3”.",
-    "Xoá dòng ví dụ trước khi nhập. Tệp .xlsx, tối đa 10 MB.",
+    "Tệp .xlsx, tối đa 10 MB.",
 ]
+EXAMPLE_TITLE = "VÍ DỤ MỘT DÒNG (chỉ để tham khảo: cán bộ ví dụ không nhập được)"
+REQUIRED_NOTES = {
+    _label("full_name"): "Bắt buộc",
+    _label("birth_date"): "Bắt buộc",
+    _label("gender"): "Bắt buộc",
+    _label("national_id"): "Bắt buộc",
+    _label("unit"): "Bắt buộc (hoặc ghi Mã đơn vị)",
+    _label("unit_code"): "Nên ghi khi có đơn vị cùng tên",
+}
 
 
 def _labels(choices) -> list[str]:
@@ -180,45 +210,64 @@ def _template_lists() -> list[tuple[str, list[str]]]:
 
 
 def write_import_template(out: BinaryIO, *, units: Iterable[Unit], example_unit: Unit | None) -> None:
-    """The header row, one example row, instructions and the lists of accepted values (with
-    drop-downs), including the units the user may import into."""
+    """An empty roster (a hint, then the header row), instructions with an example row on their
+    own sheet, and the lists of accepted values (with drop-downs), including the units the user
+    may import into. The example sits apart so that the template imported unchanged adds nobody."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Danh sách cán bộ"
     columns = roster_columns(include_sensitive=True)[:-1]  # no status: imports are active cadres
-    example = _template_example(example_unit)
+    sheet["A1"] = TEMPLATE_HINT
+    sheet["A1"].font = Font(bold=True, color="9C0006")
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        header = sheet.cell(row=1, column=index, value=column.label)
+        header = sheet.cell(row=TEMPLATE_HEADER_ROW, column=index, value=column.label)
         header.font, header.fill = HEADER_FONT, HEADER_FILL
-        cell = sheet.cell(row=2, column=index, value=example.get(column.label))
-        cell.font = Font(italic=True, color="666666")
-        if column.kind == "date":
-            cell.number_format = DATE_FORMAT
-        elif column.kind == "text":
+        if column.kind == "text":
             # The whole column as Text, so that Excel keeps the leading zeros of what is typed in.
-            cell.number_format = sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-    sheet.freeze_panes = "B2"
+            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+    sheet.freeze_panes = f"B{TEMPLATE_HEADER_ROW + 1}"
+    _add_instructions(workbook, columns, _template_example(example_unit))
     _add_lists(workbook, sheet, columns, units)
+    workbook.save(out)
+
+
+def _add_instructions(workbook: Workbook, columns: list[ExportColumn], example: dict[str, Any]) -> None:
+    """The rules, then the example as a column-by-column table: laid out down the sheet, it has
+    no header row that the import could take for a roster."""
     notes = workbook.create_sheet("Hướng dẫn")
-    notes.column_dimensions["A"].width = 120
+    for letter, width in (("A", 26), ("B", 30), ("C", 40)):
+        notes.column_dimensions[letter].width = width
     notes.append(["HƯỚNG DẪN NHẬP DANH SÁCH CÁN BỘ"])
     notes["A1"].font = TITLE_FONT
     for line in TEMPLATE_INSTRUCTIONS:
         notes.append([f"• {line}"])
-    workbook.save(out)
+    notes.append([])
+    notes.append([EXAMPLE_TITLE])
+    notes.cell(row=notes.max_row, column=1).font = Font(bold=True)
+    notes.append(["Cột", "Bắt buộc", "Ví dụ"])
+    for cell in notes[notes.max_row]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for column in columns:
+        notes.append([column.label, REQUIRED_NOTES.get(column.label), example.get(column.label)])
+        value = notes.cell(row=notes.max_row, column=3)
+        value.font = Font(italic=True, color="666666")
+        if column.kind == "date":
+            value.number_format = DATE_FORMAT
+        elif column.kind == "text":
+            value.number_format = TEXT_FORMAT
 
 
 def _template_example(unit: Unit | None) -> dict[str, Any]:
     return {
         "STT": 1,
-        _label("full_name"): "Nguyễn Văn Mẫu",
+        _label("full_name"): SAMPLE_FULL_NAME,
         _label("birth_date"): datetime.date(1995, 3, 15),
         _label("gender"): Gender.MALE.label,
         _label("ethnicity"): "Kinh",
         _label("religion"): Religion.NONE.label,
-        _label("national_id"): "052095001234",
+        _label("national_id"): SAMPLE_NATIONAL_ID,
         _label("phone"): "0912345678",
         _label("email"): "nguyenvanmau@example.com",
         _label("unit"): unit.name if unit else "",
@@ -239,9 +288,10 @@ def _add_lists(workbook: Workbook, sheet, columns: list[ExportColumn], units: It
     lists.append(["Đơn vị", "Mã đơn vị"])
     unit_count = 0
     for unit in units:
-        lists.append([unit.name, unit.code])
+        # With the parent's name: the import reads it back, and look-alike units stay apart.
+        lists.append([unit.label, unit.code])
         unit_count += 1
-    lists.column_dimensions["A"].width = 50
+    lists.column_dimensions["A"].width = 60
     lists.column_dimensions["B"].width = 14
     letters = {column.label: get_column_letter(index) for index, column in enumerate(columns, start=1)}
     for offset, (label, values) in enumerate(_template_lists()):
@@ -261,5 +311,5 @@ def _add_lists(workbook: Workbook, sheet, columns: list[ExportColumn], units: It
 def _drop_down(sheet, letter: str, source: str) -> None:
     # A warning, not a stop: the import also reads values without accents or in other forms.
     validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True, errorStyle="warning")
-    validation.add(f"{letter}2:{letter}1000")
+    validation.add(f"{letter}{TEMPLATE_HEADER_ROW + 1}:{letter}1000")
     sheet.add_data_validation(validation)

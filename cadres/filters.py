@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django import forms
 
+from .forms import UnitChoiceField
 from .models import (
     Cadre,
     CadreStatus,
@@ -17,37 +18,51 @@ from .models import (
 )
 from .standards import StandardBook, years_before
 
-ALL = "all"
+# Every select of a filter form starts at this choice, whose empty value means "no filter": a
+# select without it submits its first real choice and silently narrows every search.
+ANY = "Tất cả"
+MAX_AGE = 120
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
+class LevelFilter(django_filters.TypedChoiceFilter):
+    """An ordered level (IntegerChoices) with "Tất cả" first; TypedChoiceField adds no empty choice."""
+
+    def __init__(self, *, choices, **kwargs):
+        super().__init__(choices=[("", ANY), *choices], coerce=int, empty_value=None, **kwargs)
 
 
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Tìm kiếm")
-    unit = django_filters.ModelChoiceFilter(
+    unit = UnitFilter(
         queryset=Unit.objects.none(),
         method="filter_unit",
         label="Đơn vị (gồm đơn vị trực thuộc)",
+        empty_label=ANY,
         widget=forms.Select(attrs={"data-searchable": ""}),
     )
     position = django_filters.ModelChoiceFilter(
-        queryset=Position.objects.all(), label="Chức vụ", empty_label="Tất cả"
+        queryset=Position.objects.all(), label="Chức vụ", empty_label=ANY
     )
     level = django_filters.ChoiceFilter(field_name="unit__level", choices=UnitLevel.choices, label="Cấp")
-    political_theory = django_filters.TypedChoiceFilter(
-        choices=PoliticalTheory.choices, coerce=int, label="Lý luận chính trị"
-    )
-    education = django_filters.TypedChoiceFilter(choices=Education.choices, coerce=int, label="Chuyên môn")
+    political_theory = LevelFilter(choices=PoliticalTheory.choices, label="Lý luận chính trị")
+    education = LevelFilter(choices=Education.choices, label="Chuyên môn")
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label="Giới tính")
     party_member = django_filters.ChoiceFilter(
         choices=[("yes", "Đảng viên"), ("no", "Chưa là đảng viên")], method="filter_party", label="Đảng viên"
     )
-    status = django_filters.ChoiceFilter(
-        choices=[*CadreStatus.choices, (ALL, "Tất cả")],
-        method="filter_status",
-        label="Trạng thái",
-        empty_label=None,
+    # Archived records stay out of the roster unless asked for: a page opened without a status
+    # shows "Đang công tác", and "Tất cả" (empty) means every status.
+    status = django_filters.ChoiceFilter(choices=CadreStatus.choices, label="Trạng thái", empty_label=ANY)
+    age_min = django_filters.NumberFilter(
+        method="filter_age_min", label="Tuổi từ", min_value=0, max_value=MAX_AGE, decimal_places=0
     )
-    age_min = django_filters.NumberFilter(method="filter_age_min", label="Tuổi từ", min_value=0)
-    age_max = django_filters.NumberFilter(method="filter_age_max", label="đến", min_value=0)
+    age_max = django_filters.NumberFilter(
+        method="filter_age_max", label="đến", min_value=0, max_value=MAX_AGE, decimal_places=0
+    )
     warning = django_filters.ChoiceFilter(
         choices=[
             ("over_age", "Quá tuổi"),
@@ -84,16 +99,13 @@ class CadreFilter(django_filters.FilterSet):
         self.today = datetime.date.today()
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.ranked_search(value)
 
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(party_joined_on__isnull=(value == "no"))
-
-    def filter_status(self, queryset, name, value):
-        return queryset if value == ALL else queryset.filter(status=value)
 
     def filter_age_min(self, queryset, name, value):
         return queryset.filter(birth_date__lte=years_before(self.today, int(value)))
@@ -113,9 +125,12 @@ class CadreFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("unit__path", "position__order", "full_name", "pk")
-        return queryset
+        if self.form.cleaned_data.get("sort"):
+            return queryset
+        if "search_rank" in queryset.query.annotations:
+            # A search lists whole-word matches first ("Nguyễn Thị …" before "Nguyễn Thành Thịnh").
+            return queryset.order_by("-search_rank", "full_name", "pk")
+        return queryset.order_by("unit__path", "position__order", "full_name", "pk")
 
 
 def describe_filters(filterset: CadreFilter) -> list[str]:

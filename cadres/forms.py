@@ -27,11 +27,36 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class UnitLabelMixin:
+    """Units offered with their parent's name ("Chi đoàn thôn 1 – Đoàn xã Ia Hrú"), so
+    look-alike names can be told apart and the searchable picker matches on both.
+    ``show_code`` adds the unit's code, for pickers where a mistake is costly (merges)."""
+
+    def __init__(self, *args, show_code: bool = False, **kwargs):
+        self.show_code = show_code
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.with_parent_name() if queryset is not None else None)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, unit: Unit) -> str:
+        return f"{unit.label} ({unit.code})" if self.show_code else unit.label
+
+
+class UnitChoiceField(UnitLabelMixin, forms.ModelChoiceField):
+    pass
+
+
+class UnitMultipleChoiceField(UnitLabelMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
 def _searchable(queryset, **kwargs) -> forms.ModelChoiceField:
     kwargs.setdefault("empty_label", "— Chọn —")
-    return forms.ModelChoiceField(
-        queryset=queryset, widget=forms.Select(attrs={"data-searchable": ""}), **kwargs
-    )
+    field_class = UnitChoiceField if queryset.model is Unit else forms.ModelChoiceField
+    return field_class(queryset=queryset, widget=forms.Select(attrs={"data-searchable": ""}), **kwargs)
 
 
 class CadreForm(forms.ModelForm):

@@ -11,7 +11,7 @@ from django.dispatch import Signal
 
 from accounts.models import Role, User
 
-from .forms import DateInput
+from .forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
 from .models import Appointment, AppointmentKind, Cadre, CadreStatus, Unit, UnitKind, UnitLevel, UnitMerge
 from .services import cadre_sync_current_post
 
@@ -50,7 +50,7 @@ class MergePlan:
 
     @property
     def target_name(self) -> str:
-        return self.target.name if self.target else self.new_target["name"]
+        return self.target.label if self.target else self.new_target["name"]
 
     @property
     def level(self) -> str:
@@ -87,10 +87,14 @@ def unit_merge_plan(
             .select_related("unit", "position")
             .order_by("unit__path", "full_name", "pk")
         ),
-        children=[child for unit in sources for child in Unit.objects.get_children(unit)],
+        children=[child for unit in sources for child in Unit.objects.get_children(unit).with_parent_name()],
         users=list(User.objects.filter(unit__in=source_ids, is_active=True).select_related("unit")),
     )
     plan.shared_posts = _shared_key_posts(plan)
+    # Rows of the preview name their unit with its parent's name, from the sources at hand.
+    sources_by_id = {unit.pk: unit for unit in sources}
+    for row in [*plan.cadres, *plan.appointments]:
+        row.unit = sources_by_id.get(row.unit_id, row.unit)
     return plan
 
 
@@ -287,8 +291,9 @@ class UnitMergeForm(forms.Form):
 
     EXISTING, NEW = "existing", "new"
 
-    sources = forms.ModelMultipleChoiceField(
+    sources = UnitMultipleChoiceField(
         label="Các đơn vị được sáp nhập",
+        show_code=True,
         queryset=Unit.objects.none(),
         widget=forms.SelectMultiple(attrs={"data-searchable": ""}),
         help_text="Các đơn vị sẽ được đánh dấu giải thể từ ngày hiệu lực.",
@@ -299,8 +304,9 @@ class UnitMergeForm(forms.Form):
         initial=EXISTING,
         widget=forms.RadioSelect,
     )
-    target = forms.ModelChoiceField(
+    target = UnitChoiceField(
         label="Đơn vị nhận sáp nhập",
+        show_code=True,
         queryset=Unit.objects.none(),
         required=False,
         empty_label="— Chọn đơn vị —",
@@ -311,8 +317,9 @@ class UnitMergeForm(forms.Form):
     new_kind = forms.ChoiceField(
         label="Loại hình", choices=[("", "— Chọn loại hình —"), *UnitKind.choices], required=False
     )
-    parent = forms.ModelChoiceField(
+    parent = UnitChoiceField(
         label="Trực thuộc đơn vị",
+        show_code=True,
         queryset=Unit.objects.none(),
         required=False,
         empty_label="— Chọn đơn vị cấp trên —",
@@ -329,7 +336,6 @@ class UnitMergeForm(forms.Form):
         units = Unit.objects.visible_to(user).active()
         for name in ("sources", "target", "parent"):
             self.fields[name].queryset = units
-            self.fields[name].label_from_instance = _unit_label
 
     def clean(self):
         cleaned = super().clean()
@@ -361,7 +367,3 @@ class UnitMergeForm(forms.Form):
             "parent": None if existing else cleaned.get("parent"),
             "effective_on": cleaned["effective_on"],
         }
-
-
-def _unit_label(unit: Unit) -> str:
-    return f"{unit.name} ({unit.code}) – {unit.get_level_display()}"

@@ -4,6 +4,7 @@ One file, driven by the environment. Production needs SECRET_KEY, ALLOWED_HOSTS 
 DATABASE_URL; everything else has a safe default. See README.md for the full list.
 """
 
+import logging
 import os
 import tempfile
 from datetime import timedelta
@@ -52,7 +53,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,7 +61,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "config.apps.AxesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -162,6 +163,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Vietnamese for the strings Django admin, django-axes and django-simple-history leave in English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 # Grouping is applied where numbers are shown (|intcomma), never to ids in forms or URLs.
@@ -170,6 +173,9 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by WhiteNoise: /favicon.ico, which browsers ask for wherever a
+# page names no icon of its own (a PDF, an export, a bookmark).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -221,12 +227,29 @@ CACHES = {
     }
 }
 
+
+def drop_traceback_of_client_errors(record: logging.LogRecord) -> bool:
+    """A 4xx (a PermissionDenied the app raises on purpose, a bad request) is one line in the log;
+    only a 5xx, a bug, keeps its traceback."""
+    if getattr(record, "status_code", 500) < 500:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "drop_traceback_of_client_errors": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": drop_traceback_of_client_errors,
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["drop_traceback_of_client_errors"]},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

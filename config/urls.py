@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Quản trị hệ thống quản lý cán bộ Đoàn"
-admin.site.site_title = "Quản trị cán bộ Đoàn"
-admin.site.index_title = "Quản trị dữ liệu"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,10 +1,16 @@
-"""Django admin: only the admin role gets in; a unit admin manages only their subtree; every
-model of the project is registered."""
+"""Django admin: only the admin role gets in (others get the app's 403 page or login page); a
+unit admin manages only their subtree; every model of the project is registered. And a refusal
+such as that 403 is one line in the log."""
+
+import logging
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.urls import reverse
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import path, reverse
 from simple_history.models import HistoricalChanges
 
 from accounts.models import Role, User
@@ -50,11 +56,29 @@ def test_it_keeps_non_admin_roles_out(client, tree, role):
     user = UserFactory(unit=tree.province, role=role)
     client.force_login(user)
 
-    for url in [reverse("admin:index"), reverse("admin:accounts_user_changelist")]:
+    for url in [
+        reverse("admin:index"),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:cadres_cadre_changelist"),
+        reverse("admin:login"),
+    ]:
         response = client.get(url)
-        assert response.status_code in {302, 403}, url
-        if response.status_code == 302:
-            assert response["Location"].startswith(reverse("admin:login"))
+        # The app's own 403 page, not the admin's login form.
+        assert response.status_code == 403, url
+        assert response.templates[0].name == "403.html"
+        assert "Chỉ quản trị viên mới vào được trang quản trị hệ thống." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/", "/admin/cadres/cadre/", "/admin/login/?next=/admin/cadres/cadre/1/change/"]
+)
+def test_it_sends_an_anonymous_visitor_to_the_apps_login_page(client, url):
+    response = client.get(url, follow=True)
+
+    assert response.status_code == 200
+    final_url, _ = response.redirect_chain[-1]
+    assert final_url.startswith("/accounts/login/?next=/admin/")
+    assert response.templates[0].name == "registration/login.html"
 
 
 def test_it_keeps_a_demoted_admin_out(client, tree):
@@ -63,7 +87,7 @@ def test_it_keeps_a_demoted_admin_out(client, tree):
     user.save()
     client.force_login(user)
 
-    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 403
 
 
 def test_it_keeps_an_inactive_admin_out(client, tree):
@@ -399,3 +423,55 @@ def test_it_moves_the_current_post_when_an_admin_adds_an_appointment(client, sys
     cadre.refresh_from_db()
     assert cadre.position.code == "bi-thu"
     assert cadre.unit == tree.commune_b
+
+
+# --- the log -----------------------------------------------------------------------------------------
+
+
+@login_not_required
+def refuse(request):
+    raise PermissionDenied("Chỉ quản trị viên mới thực hiện được thao tác này.")
+
+
+@login_not_required
+def crash(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("refuse/", refuse), path("crash/", crash)]
+
+
+@pytest.mark.urls("tests.test_admin")
+def test_it_logs_a_refusal_in_one_line_and_a_crash_with_its_traceback(caplog):
+    client = Client(raise_request_exception=False)
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        refused = client.get("/refuse/")
+        crashed = client.get("/crash/")
+
+    assert (refused.status_code, crashed.status_code) == (403, 500)
+    refusal, bug = [record for record in caplog.records if record.name == "django.request"]
+    formatter = logging.Formatter()
+    assert formatter.format(refusal) == "Forbidden (Permission denied): /refuse/"
+    assert "Traceback" in formatter.format(bug)
+    assert bug.exc_info[0] is RuntimeError
+
+
+def test_it_names_units_with_their_parents_in_lists_pickers_and_autocomplete(
+    client, tree, system_admin, make_cadre
+):
+    cadre = make_cadre(tree.branch_a, full_name="Lê Thị Mai")
+    make_cadre(tree.branch_b, full_name="Trần Văn Hùng")
+    client.force_login(system_admin)
+
+    changelist = client.get(reverse("admin:cadres_cadre_changelist")).content.decode()
+    change = client.get(reverse("admin:cadres_cadre_change", args=[cadre.pk])).content.decode()
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "thôn 1", "app_label": "cadres", "model_name": "cadre", "field_name": "unit"},
+    ).json()
+
+    assert "Chi đoàn thôn 1 – Đoàn xã An Bình" in changelist
+    assert "Chi đoàn tổ 2 – Đoàn phường Bắc Sơn" in changelist
+    assert f'<option value="{tree.branch_a.pk}" selected>Chi đoàn thôn 1 – Đoàn xã An Bình</option>' in change
+    assert {"id": str(tree.branch_a.pk), "text": "Chi đoàn thôn 1 – Đoàn xã An Bình"} in found["results"]

@@ -6,7 +6,14 @@ writing nothing → a plan of what will be created and updated → commit it all
 since the preview. ``jobs`` keeps the web page's uploads and their progress.
 """
 
-from .cells import COLUMN_LABELS, COLUMNS, LANGUAGE_LEVEL_CODES, header_key
+from .cells import (
+    COLUMN_LABELS,
+    COLUMNS,
+    LANGUAGE_LEVEL_CODES,
+    SAMPLE_FULL_NAME,
+    SAMPLE_NATIONAL_ID,
+    header_key,
+)
 from .jobs import ImportJob, JobStatus
 from .service import (
     Action,
@@ -23,6 +30,8 @@ __all__ = [
     "COLUMNS",
     "COLUMN_LABELS",
     "LANGUAGE_LEVEL_CODES",
+    "SAMPLE_FULL_NAME",
+    "SAMPLE_NATIONAL_ID",
     "Action",
     "ImportFileError",
     "ImportJob",

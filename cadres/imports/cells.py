@@ -58,6 +58,11 @@ COLUMN_LABELS = {column.key: column.label for column in COLUMNS}
 # Ngoại ngữ fills two model fields.
 FIELD_COLUMNS = {"foreign_language_level": "foreign_language"}
 
+# The import template's example cadre: shown to explain the columns, never imported (templates
+# downloaded before it moved to the instructions sheet still carry it as their first row).
+SAMPLE_FULL_NAME = "Nguyễn Văn Mẫu"
+SAMPLE_NATIONAL_ID = "052095001234"
+
 
 def header_key(text: str) -> str:
     """Comparable form of a header or choice: no case, accents, spaces or punctuation."""

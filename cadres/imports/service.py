@@ -20,10 +20,24 @@ from ..forms import MAX_AGE, MIN_AGE
 from ..models import AccessAction, AccessLog, Cadre, CadreStatus, Position, Unit
 from ..services import appointment_add
 from ..standards import years_before
-from .cells import COLUMN_LABELS, COLUMNS, FIELD_COLUMNS, READERS, CellError, cell_text, header_key, is_blank
+from .cells import (
+    COLUMN_LABELS,
+    COLUMNS,
+    FIELD_COLUMNS,
+    READERS,
+    SAMPLE_FULL_NAME,
+    SAMPLE_NATIONAL_ID,
+    CellError,
+    cell_text,
+    header_key,
+    is_blank,
+)
 from .sheet import ImportFileError, Progress, Sheet, read_sheet
 
 APPOINTMENT_NOTE = "Nhập từ tệp Excel"
+SAMPLE_ROW_MESSAGE = (
+    f"“{SAMPLE_FULL_NAME}” là cán bộ ví dụ của tệp mẫu, không phải dữ liệu; hãy xoá dòng này."
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -61,7 +75,7 @@ class PlannedRow:
             "action_label": Action.LABELS[self.action],
             "full_name": cadre.full_name,
             "national_id": cadre.national_id,
-            "unit": cadre.unit.name,
+            "unit": cadre.unit.label,  # the catalogue's units carry their parent's name
             "position": cadre.position.name if cadre.position_id else "",
             "changes": ", ".join(self.changes),
             "url": reverse("cadres:cadre-detail", args=[cadre.pk]) if cadre.pk else "",
@@ -95,17 +109,20 @@ def scope_units(user):
 class _Catalogue:
     """Units of the user's scope and positions, looked up ignoring accents and case."""
 
+    SHOWN_LOOK_ALIKES = 5
+
     def __init__(self, user):
         self.unit_ids: set[int] = set()
         self.units_by_code: dict[str, Unit] = {}
         self.units_by_name: dict[str, list[Unit]] = defaultdict(list)
         self.units_by_short_name: dict[str, list[Unit]] = defaultdict(list)
-        for unit in scope_units(user).only(
-            "id", "name", "short_name", "code", "dissolved_on", "path", "level"
-        ):
+        units = scope_units(user).with_parent_name()
+        for unit in units.only("id", "name", "short_name", "code", "dissolved_on", "path", "level"):
             self.unit_ids.add(unit.pk)
             self.units_by_code[header_key(unit.code)] = unit
-            self.units_by_name[header_key(unit.name)].append(unit)
+            # "Chi đoàn thôn 1 – Đoàn xã Ia Hrú", as the preview shows it, tells look-alikes apart.
+            for name in dict.fromkeys([header_key(unit.name), header_key(unit.label)]):
+                self.units_by_name[name].append(unit)
             if unit.short_name:
                 self.units_by_short_name[header_key(unit.short_name)].append(unit)
         positions = list(Position.objects.all())
@@ -113,32 +130,45 @@ class _Catalogue:
         self.positions = {header_key(position.code): position for position in positions}
         self.positions.update({header_key(position.name): position for position in positions})
 
-    def unit(self, raw: Any, *, by_code_only: bool = False) -> Unit:
+    def unit_by_code(self, raw: Any) -> Unit:
+        text = cell_text(raw)
+        if unit := self.units_by_code.get(header_key(text)):
+            return unit
+        # A unit outside the scope is not in these tables: it reads exactly like an unknown one.
+        raise CellError(f"không tìm thấy đơn vị “{text}” trong phạm vi quản lý của bạn.")
+
+    def unit_by_name(self, raw: Any) -> Unit:
+        """By name, short name or, failing those, code: the one unit that answers to it."""
         text = cell_text(raw)
         key = header_key(text)
-        # A unit outside the scope is not in these tables: it reads exactly like an unknown one.
-        not_found = CellError(f"không tìm thấy đơn vị “{text}” trong phạm vi quản lý của bạn.")
-        if not key:
-            raise not_found
-        if unit := self.units_by_code.get(key):
-            return self._active(unit)
-        if by_code_only:
-            raise not_found
+        if key and (unit := self.units_by_code.get(key)):
+            return unit
         for table in (self.units_by_name, self.units_by_short_name):
-            candidates = table.get(key, [])
+            candidates = table.get(key, []) if key else []
             if len(candidates) == 1:
-                return self._active(candidates[0])
+                return candidates[0]
             if len(candidates) > 1:
-                raise CellError(
-                    f"có {len(candidates)} đơn vị cùng tên “{text}”; hãy ghi mã đơn vị "
-                    f"(cột “{COLUMN_LABELS['unit_code']}”)."
-                )
-        raise not_found
+                raise CellError(self._look_alikes(text, candidates))
+        return self.unit_by_code(raw)  # not found, in the same words as an unknown code
+
+    def _look_alikes(self, text: str, units: list[Unit]) -> str:
+        shown = "; ".join(f"{unit.label} (mã {unit.code})" for unit in units[: self.SHOWN_LOOK_ALIKES])
+        more = "; …" if len(units) > self.SHOWN_LOOK_ALIKES else ""
+        return (
+            f"có {len(units)} đơn vị cùng tên “{text}”: {shown}{more}. Hãy ghi mã đơn vị "
+            f"vào cột “{COLUMN_LABELS['unit_code']}”."
+        )
 
     @staticmethod
-    def _active(unit: Unit) -> Unit:
+    def answers_to(unit: Unit, raw: Any) -> bool:
+        """Whether a "Đơn vị" cell names this unit (by name, short name, name with parent or code)."""
+        names = (unit.name, unit.short_name, unit.label, unit.code)
+        return header_key(cell_text(raw)) in {header_key(name) for name in names if name}
+
+    @staticmethod
+    def active(unit: Unit) -> Unit:
         if unit.dissolved_on:
-            raise CellError(f"đơn vị “{unit.name}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}.")
+            raise CellError(f"đơn vị “{unit.label}” đã giải thể ngày {unit.dissolved_on:%d/%m/%Y}.")
         return unit
 
     def position(self, raw: Any) -> Position:
@@ -190,25 +220,51 @@ class _RowChecker:
                 data[key] = value
         problems += self._unit_and_position(number, cell, data)
         problems += self._dates(number, data)
+        if (data.get("full_name"), data.get("national_id")) == (SAMPLE_FULL_NAME, SAMPLE_NATIONAL_ID):
+            problems.append(self.problem(number, "full_name", SAMPLE_ROW_MESSAGE))
         return data, problems
 
     def _unit_and_position(self, number: int, cell, data: dict) -> list[Problem]:
         problems = []
-        by_code = "unit_code" in self.sheet.columns and not is_blank(cell("unit_code"))
-        key = "unit_code" if by_code else "unit"
-        if key not in self.sheet.columns or is_blank(cell(key)):
-            problems.append(self.problem(number, key, "chưa có dữ liệu (bắt buộc)."))
+        unit = self._unit(number, cell)
+        if isinstance(unit, Problem):
+            problems.append(unit)
         else:
-            try:
-                data["unit"] = self.catalogue.unit(cell(key), by_code_only=by_code)
-            except CellError as error:
-                problems.append(self.problem(number, key, str(error)))
+            data["unit"] = unit
         if "position" in self.sheet.columns and not is_blank(cell("position")):
             try:
                 data["position"] = self.catalogue.position(cell("position"))
             except CellError as error:
                 problems.append(self.problem(number, "position", str(error)))
         return problems
+
+    def _unit(self, number: int, cell) -> Unit | Problem:
+        """The unit of "Mã đơn vị" when given, else of "Đơn vị"; when both are given they must
+        name the same unit."""
+        name = cell("unit") if "unit" in self.sheet.columns else None
+        code = cell("unit_code") if "unit_code" in self.sheet.columns else None
+        if is_blank(name) and is_blank(code):
+            return self.problem(number, "unit", "chưa có dữ liệu (bắt buộc).")
+        try:
+            name = None if is_blank(name) else cell_text(name)
+            if is_blank(code):
+                return self.catalogue.active(self.catalogue.unit_by_name(name))
+        except CellError as error:
+            return self.problem(number, "unit", str(error))
+        try:
+            unit = self.catalogue.unit_by_code(code)
+            if name is not None and not self.catalogue.answers_to(unit, name):
+                return self.problem(number, "unit", self._mismatch(name, cell_text(code), unit))
+            return self.catalogue.active(unit)
+        except CellError as error:
+            return self.problem(number, "unit_code", str(error))
+
+    def _mismatch(self, name: str, code: str, unit: Unit) -> str:
+        code_header = self.sheet.columns["unit_code"][1]
+        return (
+            f"“{name}” nhưng cột {code_header} ghi “{code}”, là mã của “{unit.label}”; "
+            "hai cột không khớp nhau, hãy sửa một trong hai cột."
+        )
 
     def _dates(self, number: int, data: dict) -> list[Problem]:
         problems = []
@@ -316,7 +372,8 @@ def cadre_import_check(
         sheet = read_sheet(path, progress)
         if not sheet.rows:
             raise ImportFileError(
-                f"Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {sheet.header_row})."
+                f"Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {sheet.header_row}); không có gì "
+                "được lưu. Hãy điền mỗi cán bộ một dòng dưới dòng tiêu đề rồi tải lên lại."
             )
         checker = _RowChecker(sheet, _Catalogue(user), today)
         total = len(sheet.rows)

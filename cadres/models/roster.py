@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.db.models.functions import Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -42,6 +43,19 @@ class CadreQuerySet(models.QuerySet):
         for word in folded.split(" "):
             qs = qs.filter(search_text__contains=word)
         return qs
+
+    def ranked_search(self, query: str) -> "CadreQuerySet":
+        """``search``, with ``search_rank``: how many of the query's words match a whole word
+        ("nguyen thi" ranks "Nguyễn Thị Lan" above "Nguyễn Thành Thịnh", where "thi" is only
+        part of a word)."""
+        words = fold(query).split(" ") if fold(query) else []
+        padded = Concat(models.Value(" "), "search_text", models.Value(" "))
+        whole = [
+            models.Case(models.When(padded_text__contains=f" {word} ", then=1), default=0)
+            for word in dict.fromkeys(words)
+        ]
+        rank = sum(whole[1:], whole[0]) if whole else models.Value(0)
+        return self.search(query).alias(padded_text=padded).annotate(search_rank=rank)
 
 
 class TextNormalizingModel(models.Model):
@@ -129,10 +143,12 @@ class Cadre(TextNormalizingModel):
     left_on = models.DateField("ngày thôi công tác", null=True, blank=True)
     leaving_reason = models.TextField("lý do", blank=True)
 
-    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.CharField(
+        "chuỗi tìm kiếm", max_length=400, editable=False, db_index=True, default=""
+    )
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lần cuối", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
     objects = CadreQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """The organisation tree (đơn vị) and the one rule of scope."""
 
 from django.db import models
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -64,6 +65,23 @@ class UnitQuerySet(MP_NodeQuerySet):
     def active(self) -> "UnitQuerySet":
         return self.filter(dissolved_on__isnull=True)
 
+    def with_parent_name(self) -> "UnitQuerySet":
+        """Annotate ``parent_name``, so that ``Unit.label`` tells look-alike units apart
+        ("Chi đoàn thôn 1 – Đoàn xã Ia Hrú") without a query per unit."""
+        return self.annotate(parent_name=parent_name_of("path"))
+
+
+def parent_name_of(path_field: str) -> models.Subquery:
+    """A subquery for the name of the parent of the unit whose path is ``path_field``
+    (e.g. ``"path"`` on units, ``"unit__path"`` on cadres)."""
+    path = models.OuterRef(path_field)
+    parent_path = Substr(path, 1, Length(path) - Unit.steplen)
+    return models.Subquery(Unit.objects.filter(path=parent_path).values("name")[:1])
+
+
+def unit_label(name: str, parent_name: str | None) -> str:
+    return f"{name} – {parent_name}" if parent_name else name
+
 
 class UnitManager(MP_NodeManager):
     def get_queryset(self) -> UnitQuerySet:
@@ -74,6 +92,9 @@ class UnitManager(MP_NodeManager):
 
     def active(self) -> UnitQuerySet:
         return self.get_queryset().active()
+
+    def with_parent_name(self) -> UnitQuerySet:
+        return self.get_queryset().with_parent_name()
 
 
 class Unit(MP_Node):
@@ -106,6 +127,15 @@ class Unit(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name with the parent's, for wherever a unit is shown or picked outside its
+        own page: the demo alone has 24 units called "Chi đoàn thôn 1"."""
+        if not hasattr(self, "parent_name"):
+            parent = self.get_parent() if self.depth > 1 else None
+            self.parent_name = parent.name if parent else None
+        return unit_label(self.name, self.parent_name)
 
     @property
     def is_active(self) -> bool:

@@ -1,5 +1,8 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from ..text import fold
 
 register = template.Library()
 
@@ -29,3 +32,30 @@ def sort_header(context, key: str, label: str) -> str:
     url = url_with(context, sort=target, page=None)
     icon_html = format_html(' <i class="bi {}" aria-hidden="true"></i>', icon) if icon else ""
     return format_html('<a href="{}" aria-sort="{}">{}{}</a>', url, state, label, icon_html)
+
+
+def _fold_char(char: str) -> str:
+    folded = fold(char) if not char.isspace() else " "
+    return folded if len(folded) == 1 else char.lower()
+
+
+@register.filter
+def highlight(text: str, query: str | None) -> str:
+    """``text`` with the parts that match the search's words (accent-insensitively) in <mark>."""
+    words = [word for word in fold(query or "").split(" ") if word]
+    if not text or not words:
+        return text
+    folded = "".join(_fold_char(char) for char in text)
+    marked = [False] * len(text)
+    for word in words:
+        start = folded.find(word)
+        while start != -1:
+            marked[start : start + len(word)] = [True] * len(word)
+            start = folded.find(word, start + 1)
+    parts, start = [], 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or marked[end] != marked[start]:
+            piece = escape(text[start:end])
+            parts.append(format_html("<mark>{}</mark>", piece) if marked[start] else piece)
+            start = end
+    return mark_safe("".join(parts))

@@ -19,6 +19,7 @@ from ..forms import (
 )
 from ..history import cadre_history
 from ..models import AccessAction, AccessLog, Cadre
+from ..models.units import parent_name_of
 from ..services import (
     StaleEditError,
     appointment_add,
@@ -48,13 +49,16 @@ RECORD_FORMS = {
 def cadre_list(request):
     filterset = CadreFilter(
         request.GET,
-        queryset=Cadre.objects.visible_to(request.user).select_related("unit", "position"),
+        queryset=Cadre.objects.visible_to(request.user)
+        .select_related("unit", "position")
+        .annotate(unit_parent_name=parent_name_of("unit__path")),
         request=request,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     book = StandardBook()
     for cadre in page:
         cadre.warnings = book.warnings(cadre)
+        cadre.unit.parent_name = cadre.unit_parent_name
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,6 +69,7 @@ def cadre_list(request):
             "page": page,
             "query_string": query.urlencode(),
             "sort": request.GET.get("sort", ""),
+            "search": filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else "",
         },
     )
 

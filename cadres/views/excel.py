@@ -3,6 +3,7 @@ import itself (upload → check with progress → preview → commit)."""
 
 import re
 import tempfile
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -15,7 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import editor_required
 
-from ..exports import XLSX_CONTENT_TYPE, write_import_template, write_roster
+from ..exports import XLSX_CONTENT_TYPE, roster_filenames, write_import_template, write_roster
 from ..filters import CadreFilter, describe_filters
 from ..imports import ImportFileError, ImportJob, check_upload, scope_units
 from ..models import AccessAction, AccessLog, Cadre
@@ -28,9 +29,14 @@ def _spool():
     return tempfile.TemporaryFile()
 
 
-def _xlsx_response(out, filename: str) -> FileResponse:
+def _xlsx_response(out, filename: str, *, display_name: str = "") -> FileResponse:
+    """A download named ``filename`` (ASCII), or ``display_name`` by browsers that read the
+    UTF-8 ``filename*`` (RFC 6266), which is all current ones."""
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    response = FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    if display_name:
+        response["Content-Disposition"] += f"; filename*=UTF-8''{quote(display_name)}"
+    return response
 
 
 def _filter_errors(filterset: CadreFilter) -> str:
@@ -64,7 +70,9 @@ def cadre_export(request):
     )
     # Personal data law: exports of records are logged (DOMAIN.md §3).
     AccessLog.record(request.user, AccessAction.EXPORT, rows=count, detail=request.GET.urlencode())
-    response = _xlsx_response(out, f"can-bo-{today:%Y%m%d}.xlsx")
+    unit = filterset.form.cleaned_data.get("unit") or request.user.unit
+    filename, display_name = roster_filenames(unit, today)
+    response = _xlsx_response(out, filename, display_name=display_name)
     _mark_download_ready(request, response)
     return response
 
@@ -80,7 +88,7 @@ def _mark_download_ready(request, response) -> None:
 @editor_required
 @require_GET
 def import_template(request):
-    units = scope_units(request.user).active()
+    units = scope_units(request.user).active().with_parent_name()
     out = _spool()
     write_import_template(out, units=units, example_unit=request.user.unit or units.first())
     return _xlsx_response(out, "mau-nhap-can-bo.xlsx")

@@ -1,10 +1,11 @@
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 
 from ..merge import can_merge_units
 from ..models import Cadre, Unit
+from ..text import fold
 from .access import get_unit_for_user
 
 
@@ -21,20 +22,26 @@ def cadre_counts(user, under: Unit | None = None) -> Counter:
     return totals
 
 
+# Levels of the tree open when the page loads: the user's top unit and the units right below it.
+OPEN_LEVELS = 1
+
+
 def unit_list(request):
-    units = Unit.objects.visible_to(request.user)
+    units = Unit.objects.visible_to(request.user).with_parent_name()
     show_dissolved = request.GET.get("dissolved") == "1"
     if not show_dissolved:
         units = units.active()
-    query = request.GET.get("q", "").strip()
-    if query:
-        units = units.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    query = request.GET.get("q", "").strip()[:200]
     units = list(units)
-    top_depth = min((unit.depth for unit in units), default=1)
+    for unit in units:
+        unit.search_key = unit_search_key(unit)
+    if query:
+        units = [unit for unit in units if unit_matches(unit.search_key, query)]
     counts = cadre_counts(request.user)
     for unit in units:
-        unit.indent = unit.depth - top_depth
         unit.cadre_count = counts[unit.path]
+    if not query:
+        _nest(units)
     return render(
         request,
         "cadres/unit_list.html",
@@ -45,6 +52,29 @@ def unit_list(request):
             "can_merge": can_merge_units(request.user),
         },
     )
+
+
+def unit_search_key(unit: Unit) -> str:
+    """What the unit search looks in: names (with the parent's) folded, and the code."""
+    return fold(f"{unit.name} {unit.short_name} {unit.parent_name or ''} {unit.code}")
+
+
+def unit_matches(search_key: str, query: str) -> bool:
+    """Every word of the query starts a word of the key, accents ignored: "thon 1 quy nhon"
+    finds "Chi đoàn thôn 1 – Đoàn phường Quy Nhơn". static/js/app.js filters the tree alike."""
+    words = search_key.split(" ")
+    return all(any(word.startswith(part) for word in words) for part in fold(query).split(" "))
+
+
+def _nest(units: list[Unit]) -> None:
+    """Mark a path-ordered list of units for rendering as nested lists: which have children
+    shown, which start open, and how many levels close after each."""
+    top_depth = min((unit.depth for unit in units), default=1)
+    for index, unit in enumerate(units):
+        next_depth = units[index + 1].depth if index + 1 < len(units) else top_depth
+        unit.has_children = next_depth > unit.depth
+        unit.is_open = unit.depth - top_depth < OPEN_LEVELS
+        unit.closes = range(max(unit.depth - next_depth, 0))
 
 
 def unit_detail(request, pk: int):

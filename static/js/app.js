@@ -14,6 +14,16 @@
     });
   }
 
+  // flatpickr's Vietnamese month names ("Tháng mười một") are so long that they cover the year
+  // box; "Tháng 11" leaves the year visible and typeable beside the month.
+  function dateLocale() {
+    // eslint-disable-next-line no-undef
+    var vn = flatpickr.l10ns.vn;
+    var months = [];
+    for (var i = 1; i <= 12; i += 1) { months.push("Tháng " + i); }
+    return Object.assign({}, vn, { months: { shorthand: vn.months.shorthand, longhand: months } });
+  }
+
   // Dates are shown and typed as dd/mm/yyyy whatever the browser's language; the field
   // still submits ISO dates, which the server accepts.
   function enhanceDates(root) {
@@ -21,7 +31,7 @@
     root.querySelectorAll('input[type="date"]:not(.flatpickr-input)').forEach(function (el) {
       // eslint-disable-next-line no-undef
       flatpickr(el, {
-        locale: "vn",
+        locale: dateLocale(),
         dateFormat: "Y-m-d",
         altInput: true,
         altFormat: "d/m/Y",
@@ -70,6 +80,65 @@
     window.location.href = url.toString();
   }
 
+  // The unit tree: disclosure buttons open and close a unit's children; a search box filters
+  // the tree as one types (accent-insensitive), opening the branches that hold a match.
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().trim();
+  }
+
+  function setOpen(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    document.getElementById(button.getAttribute("aria-controls")).hidden = !open;
+  }
+
+  function toggleTree(event) {
+    var button = event.target.closest(".tree-toggle");
+    if (button) { setOpen(button, button.getAttribute("aria-expanded") !== "true"); return; }
+    var all = event.target.closest("[data-tree-expand], [data-tree-collapse]");
+    if (!all) { return; }
+    var tree = document.querySelector(all.dataset.treeExpand || all.dataset.treeCollapse);
+    var open = "treeExpand" in all.dataset;
+    tree.querySelectorAll(".tree-toggle").forEach(function (b) { setOpen(b, open); });
+  }
+
+  function filterTree(input) {
+    var tree = document.querySelector(input.dataset.treeSearch);
+    if (!tree) { return; }
+    var words = fold(input.value).split(/\s+/).filter(Boolean);
+    var nodes = Array.prototype.slice.call(tree.querySelectorAll(".tree-node"));
+    if (!tree.dataset.initial) {
+      tree.dataset.initial = "1";
+      tree.querySelectorAll(".tree-toggle").forEach(function (b) { b.dataset.initialOpen = b.getAttribute("aria-expanded"); });
+    }
+    var found = 0;
+    nodes.forEach(function (node) { node.hidden = words.length > 0; });
+    nodes.forEach(function (node) {
+      if (!words.length) { return; }
+      // Every typed word starts a word of the unit's names or code (as the server's search).
+      var key = node.dataset.search.split(" ");
+      var hit = words.every(function (w) { return key.some(function (k) { return k.indexOf(w) === 0; }); });
+      if (!hit) { return; }
+      found += 1;
+      // Show the match, its whole subtree, and the branches above it, opened.
+      node.hidden = false;
+      node.querySelectorAll(".tree-node").forEach(function (child) { child.hidden = false; });
+      for (var up = node.parentElement.closest(".tree-node"); up; up = up.parentElement.closest(".tree-node")) {
+        up.hidden = false;
+        var button = up.querySelector(":scope > .tree-row > .tree-toggle");
+        if (button) { setOpen(button, true); }
+      }
+    });
+    if (!words.length) {
+      tree.querySelectorAll(".tree-toggle").forEach(function (b) { setOpen(b, b.dataset.initialOpen === "true"); });
+    }
+    var empty = document.getElementById(tree.id + "-empty");
+    if (empty) { empty.classList.toggle("d-none", !words.length || found > 0); }
+  }
+
+  document.addEventListener("click", toggleTree);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-tree-search]")) { filterTree(event.target); }
+  });
   document.addEventListener("click", trackDownload);
   document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); enhanceDates(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); enhanceDates(event.target); });

@@ -48,6 +48,9 @@ def test_it_logs_in_as_tinhdoan_and_sees_the_dashboard(browser_page, live_server
 
     expect(page).to_have_url(live_server.url + "/units/")
     expect(page.get_by_role("link", name="Tỉnh đoàn Thử")).to_be_visible()
+    # Two levels open; the rest on demand.
+    expect(page.get_by_role("link", name="Chi đoàn thôn Đông")).to_be_hidden()
+    page.get_by_role("button", name="Mở rộng tất cả").click()
     expect(page.get_by_role("link", name="Chi đoàn thôn Đông")).to_be_visible()
     expect(page.get_by_text("Tỉnh đoàn Khác")).to_have_count(0)
     # The tree reads as a tree: each level starts further right.

@@ -161,3 +161,15 @@ def test_it_offers_only_units_in_scope(client, commune_editor, tree):
     client.force_login(commune_editor)
     units = set(client.get(CREATE).context["form"].fields["unit"].queryset)
     assert units == {tree.commune_a, tree.branch_a}
+
+
+def test_it_offers_units_with_their_parents_when_adding_a_cadre_or_a_post(
+    client, province_editor, tree, make_cadre
+):
+    cadre = make_cadre(tree.commune_a)
+    client.force_login(province_editor)
+
+    for url in (CREATE, reverse("cadres:appointment-create", args=[cadre.pk])):
+        html = client.get(url).content.decode()
+        assert f'<option value="{tree.branch_a.pk}">Chi đoàn thôn 1 – Đoàn xã An Bình</option>' in html, url
+        assert f'<option value="{tree.branch_b.pk}">Chi đoàn tổ 2 – Đoàn phường Bắc Sơn</option>' in html, url

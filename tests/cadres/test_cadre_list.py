@@ -131,7 +131,7 @@ def test_it_shows_archived_cadres_only_on_request(client, province_editor, roste
     client.force_login(province_editor)
     assert "Trần Thị Hoa" not in names(client.get(URL))
     assert names(client.get(URL, {"status": "transferred"})) == {"Trần Thị Hoa"}
-    assert "Trần Thị Hoa" in names(client.get(URL, {"status": "all"}))
+    assert "Trần Thị Hoa" in names(client.get(URL, {"status": ""}))
 
 
 def test_it_sorts_by_birth_date_both_ways(client, province_editor, roster):
@@ -186,3 +186,63 @@ def test_it_requires_login(client, db):
     response = client.get(URL)
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_it_lists_whole_word_matches_first_then_by_name(client, province_editor, tree, make_cadre):
+    for name in ["Nguyễn Thành Thịnh", "Nguyễn Thị Yến", "Nguyễn Thị An", "Lê Nguyễn Thịnh Phát"]:
+        make_cadre(tree.commune_a, full_name=name)
+    client.force_login(province_editor)
+
+    page = client.get(URL, {"q": "nguyen thi"}).context["page"]
+
+    assert [cadre.full_name for cadre in page.object_list] == [
+        "Nguyễn Thị An",
+        "Nguyễn Thị Yến",
+        "Lê Nguyễn Thịnh Phát",
+        "Nguyễn Thành Thịnh",
+    ]
+
+
+def test_it_keeps_an_explicit_sort_over_the_search_order(client, province_editor, tree, make_cadre):
+    make_cadre(tree.commune_a, full_name="Nguyễn Thành Thịnh", birth_date=datetime.date(1990, 1, 1))
+    make_cadre(tree.commune_a, full_name="Nguyễn Thị An", birth_date=datetime.date(1995, 1, 1))
+    client.force_login(province_editor)
+
+    page = client.get(URL, {"q": "nguyen thi", "sort": "birth_date"}).context["page"]
+
+    assert [cadre.full_name for cadre in page.object_list] == ["Nguyễn Thành Thịnh", "Nguyễn Thị An"]
+
+
+def test_it_highlights_the_matched_parts_of_names(client, province_editor, roster):
+    client.force_login(province_editor)
+
+    html = client.get(URL, {"q": "nguyen thi"}).content.decode()
+
+    assert "<mark>Nguyễn</mark> <mark>Thị</mark> Lan" in html
+
+
+def test_it_names_each_unit_with_its_parent(client, province_editor, roster, tree):
+    client.force_login(province_editor)
+
+    html = client.get(URL, {"q": "duc"}).content.decode()
+
+    assert 'Chi đoàn thôn 1 <span class="text-body-secondary">– Đoàn xã An Bình</span>' in html
+
+
+def test_it_offers_units_with_their_parents_in_the_unit_filter(client, province_editor, roster, tree):
+    client.force_login(province_editor)
+
+    html = client.get(URL).content.decode()
+
+    assert f'<option value="{tree.branch_a.pk}">Chi đoàn thôn 1 – Đoàn xã An Bình</option>' in html
+    assert f'<option value="{tree.province.pk}">Tỉnh đoàn Thử</option>' in html
+
+
+@pytest.mark.parametrize("name", ["education", "political_theory", "level", "gender", "position", "warning"])
+def test_it_treats_an_empty_choice_as_no_filter(client, province_editor, roster, name):
+    client.force_login(province_editor)
+
+    response = client.get(URL, {"q": "", name: "", "status": "active"})
+
+    assert names(response) == names(client.get(URL))
+    assert len(names(response)) == 4

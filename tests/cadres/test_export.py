@@ -1,6 +1,8 @@
 import datetime
 import io
+import re
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
@@ -126,10 +128,50 @@ def test_it_writes_real_dates_text_ids_frozen_header_and_autofilter(client, prov
     assert "Tìm kiếm: Nguyễn Thị Lan" in sheet["A2"].value
 
 
-def test_it_names_the_file_by_the_day(client, province_editor, roster):
+def download_names(response) -> tuple[str, str]:
+    """The ASCII file name and the UTF-8 one of an attachment."""
+    match = re.fullmatch(
+        r"attachment; filename=\"([^\"]+)\"; filename\*=UTF-8''(\S+)", response["Content-Disposition"]
+    )
+    assert match, response["Content-Disposition"]
+    return match.group(1), unquote(match.group(2))
+
+
+@pytest.fixture
+def vietnam_new_year(monkeypatch):
+    """Half past midnight on 1 January 2026 in Hà Nội, still 31 December in UTC."""
+    moment = datetime.datetime(2025, 12, 31, 17, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_it_names_the_file_after_the_filtered_unit_and_the_day_in_vietnam(
+    client, province_editor, roster, tree, vietnam_new_year
+):
     client.force_login(province_editor)
-    response = client.get(URL)
-    assert f'filename="can-bo-{timezone.localdate():%Y%m%d}.xlsx"' in response["Content-Disposition"]
+    response = client.get(URL, {"unit": tree.commune_b.pk, "download_token": "abc123xyz"})
+
+    assert download_names(response) == (
+        "can-bo_doan-phuong-bac-son_2026-01-01.xlsx",
+        "Cán bộ_Đoàn phường Bắc Sơn_2026-01-01.xlsx",
+    )
+    assert response.cookies["download_token"].value == "abc123xyz"
+    _, rows = table(response)
+    assert [row[1] for row in rows] == ["Trần Thị Hoa"]
+
+
+def test_it_names_the_file_after_the_users_unit_without_a_unit_filter(
+    client, province_editor, system_admin, roster, vietnam_new_year
+):
+    client.force_login(province_editor)
+    assert download_names(client.get(URL, {"gender": Gender.FEMALE})) == (
+        "can-bo_tinh-doan-thu_2026-01-01.xlsx",
+        "Cán bộ_Tỉnh đoàn Thử_2026-01-01.xlsx",
+    )
+    client.force_login(system_admin)
+    assert download_names(client.get(URL)) == (
+        "can-bo_toan-he-thong_2026-01-01.xlsx",
+        "Cán bộ_Toàn hệ thống_2026-01-01.xlsx",
+    )
 
 
 def test_it_logs_exports_of_sensitive_data(client, province_editor, viewer, roster):

@@ -5,6 +5,8 @@ import unicodedata
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -22,8 +24,10 @@ from cadres.models import (
     LanguageLevel,
     PoliticalTheory,
     Religion,
+    UnitKind,
+    UnitLevel,
 )
-from tests.factories import position, xlsx_bytes
+from tests.factories import UnitFactory, position, xlsx_bytes
 
 IMPORT_URL = reverse("cadres:cadre-import")
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị", "Chức vụ", "Điện thoại"]
@@ -276,7 +280,9 @@ def test_it_checks_again_when_committing(client, province_editor, tree):
 
     page = client.get(url)
     assert page.context["job"].status == JobStatus.INVALID
-    assert problems_of(page) == ["Dòng 2, cột Đơn vị: đơn vị “Đoàn xã An Bình” đã giải thể ngày 01/07/2025."]
+    assert problems_of(page) == [
+        "Dòng 2, cột Đơn vị: đơn vị “Đoàn xã An Bình – Tỉnh đoàn Thử” đã giải thể ngày 01/07/2025."
+    ]
     assert not Cadre.objects.exists()
 
 
@@ -339,6 +345,119 @@ def test_it_leaves_history_to_the_importing_user_through_the_service(province_ed
     assert log.detail == "ds.xlsx"
 
 
+# --- Units: name and code, look-alikes ---------------------------------------------------
+
+UNIT_HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị", "Mã đơn vị"]
+
+
+def unit_row(name: str, national_id: str, unit: str | None, code: str | None) -> list:
+    return [name, "15/03/1995", "Nam", national_id, unit, code]
+
+
+@pytest.fixture
+def look_alike(tree):
+    """A second "Chi đoàn thôn 1", under the other commune."""
+    return UnitFactory(
+        parent=tree.commune_b,
+        name="Chi đoàn thôn 1",
+        code="P-B-2",
+        level=UnitLevel.BRANCH,
+        kind=UnitKind.BRANCH,
+    )
+
+
+def test_it_refuses_a_row_whose_unit_name_and_code_disagree(client, province_editor, tree):
+    client.force_login(province_editor)
+    content = xlsx_bytes(
+        [
+            UNIT_HEADER,
+            unit_row("Trần Văn Bình", "001095001101", "Đoàn xã An Bình", "P-A"),  # agree
+            unit_row("Lê Thị Hạnh", "001095001102", "doan xa an binh", "p-a"),  # agree, other spelling
+            unit_row("Hồ Văn Dũng", "001095001103", "Đoàn phường Bắc Sơn", "P-A-1"),  # disagree
+            unit_row("Phạm Văn Cường", "001095001104", None, "P-B"),  # code alone
+        ]
+    )
+
+    url, page = job_page(client, content)
+
+    assert problems_of(page) == [
+        "Dòng 4, cột Đơn vị: “Đoàn phường Bắc Sơn” nhưng cột Mã đơn vị ghi “P-A-1”, là mã của "
+        "“Chi đoàn thôn 1 – Đoàn xã An Bình”; hai cột không khớp nhau, hãy sửa một trong hai cột."
+    ]
+    assert "hai cột không khớp nhau" in page.content.decode()
+    client.post(url)
+    assert not Cadre.objects.exists()
+
+
+def test_it_asks_for_the_unit_code_when_a_name_fits_several_units(client, province_editor, tree, look_alike):
+    client.force_login(province_editor)
+    content = xlsx_bytes([UNIT_HEADER, unit_row("Trần Văn Bình", "001095001201", "Chi đoàn thôn 1", None)])
+
+    url, page = job_page(client, content)
+
+    assert problems_of(page) == [
+        "Dòng 2, cột Đơn vị: có 2 đơn vị cùng tên “Chi đoàn thôn 1”: Chi đoàn thôn 1 – Đoàn xã An Bình "
+        "(mã P-A-1); Chi đoàn thôn 1 – Đoàn phường Bắc Sơn (mã P-B-2). Hãy ghi mã đơn vị vào cột "
+        "“Mã đơn vị”."
+    ]
+    client.post(url)
+    assert not Cadre.objects.exists()
+
+
+def test_it_shows_units_with_their_parent_in_the_preview(client, province_editor, tree, look_alike):
+    client.force_login(province_editor)
+    content = xlsx_bytes(
+        [
+            UNIT_HEADER,
+            unit_row("Trần Văn Bình", "001095001301", "Chi đoàn thôn 1", "P-A-1"),
+            unit_row("Lê Thị Hạnh", "001095001302", None, "P-B-2"),
+            unit_row("Hồ Văn Dũng", "001095001303", "Chi đoàn thôn 1 – Đoàn phường Bắc Sơn", None),
+        ]
+    )
+
+    url, page = job_page(client, content)
+
+    rows = page.context["state"]["rows"]
+    assert [r["unit"] for r in rows] == [
+        "Chi đoàn thôn 1 – Đoàn xã An Bình",
+        "Chi đoàn thôn 1 – Đoàn phường Bắc Sơn",
+        "Chi đoàn thôn 1 – Đoàn phường Bắc Sơn",
+    ]
+    assert "<td>Chi đoàn thôn 1 – Đoàn phường Bắc Sơn</td>" in page.content.decode()
+    client.post(url)
+    assert list(Cadre.objects.order_by("national_id").values_list("unit", flat=True)) == [
+        tree.branch_a.pk,
+        look_alike.pk,
+        look_alike.pk,
+    ]
+
+
+def test_it_labels_the_units_of_any_number_of_rows_in_constant_queries(province_editor, tree, tmp_path):
+    units = [tree.commune_a, tree.branch_a, tree.commune_b, tree.branch_b, tree.district_branch]
+
+    def check(count: int) -> tuple[int, list[str]]:
+        path = tmp_path / f"ds-{count}.xlsx"
+        rows = [unit_row(f"Cán Bộ {n}", f"0010960{n:05d}", None, units[n % 5].code) for n in range(count)]
+        path.write_bytes(xlsx_bytes([UNIT_HEADER, *rows]))
+        with CaptureQueriesContext(connection) as queries:
+            labels = [
+                planned.summary()["unit"] for planned in cadre_import_check(path, user=province_editor).rows
+            ]
+        return len(queries), labels
+
+    few, labels = check(5)
+    many, _ = check(40)
+
+    assert labels == [
+        "Đoàn xã An Bình – Tỉnh đoàn Thử",
+        "Chi đoàn thôn 1 – Đoàn xã An Bình",
+        "Đoàn phường Bắc Sơn – Tỉnh đoàn Thử",
+        "Chi đoàn tổ 2 – Đoàn phường Bắc Sơn",
+        "Chi đoàn thôn Đông – Đoàn xã Đông Hà",
+    ]
+    assert many == few
+
+
 # --- Refusals ----------------------------------------------------------------------------
 
 
@@ -383,17 +502,77 @@ def test_it_keeps_a_users_import_from_other_users(client, province_editor, commu
 # --- Template and progress ------------------------------------------------------------------
 
 
-def test_it_offers_a_template_that_imports_as_is(client, commune_editor, tree):
+def template_of(client) -> bytes:
+    return b"".join(client.get(reverse("cadres:cadre-import-template")).streaming_content)
+
+
+def test_it_offers_a_template_whose_unchanged_import_adds_nobody(client, commune_editor, tree):
     client.force_login(commune_editor)
-    response = client.get(reverse("cadres:cadre-import-template"))
-    template = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(template)).active
-    assert sheet["B1"].value == "Họ và tên" and sheet["B2"].value == "Nguyễn Văn Mẫu"
+    template = template_of(client)
+    workbook = load_workbook(io.BytesIO(template))
+    roster, instructions = workbook["Danh sách cán bộ"], workbook["Hướng dẫn"]
+    assert workbook.active.title == roster.title
+    assert "từ dòng 3" in roster["A1"].value and "Hướng dẫn" in roster["A1"].value
+    assert roster["B2"].value == "Họ và tên" and roster.max_row == 2
+    # The example cadre is on the instructions sheet, column by column.
+    example = {row[0]: row[2] for row in instructions.iter_rows(values_only=True) if row[0]}
+    assert (example["Họ và tên"], example["Số CCCD"]) == ("Nguyễn Văn Mẫu", "052095001234")
 
-    _, preview = job_page(client, template)
+    url, page = job_page(client, template)
 
-    assert preview.context["job"].status == JobStatus.READY
-    assert preview.context["state"]["rows"][0]["unit"] == tree.commune_a.name
+    assert page.context["job"].status == JobStatus.FAILED
+    message = "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng 2); không có gì được lưu."
+    assert message in page.content.decode()
+    client.post(url)
+    assert not Cadre.objects.exists()
+
+
+def test_it_imports_a_template_filled_in_below_its_header(client, commune_editor, tree):
+    client.force_login(commune_editor)
+    workbook = load_workbook(io.BytesIO(template_of(client)))
+    roster = workbook["Danh sách cán bộ"]
+    # The units' list names each unit with its parent, as its drop-down offers them.
+    units = [
+        name for (name,) in workbook["Danh mục"].iter_rows(min_row=2, max_col=1, values_only=True) if name
+    ]
+    assert units == ["Đoàn xã An Bình – Tỉnh đoàn Thử", "Chi đoàn thôn 1 – Đoàn xã An Bình"]
+    columns = {cell.value: cell.column for cell in roster[2]}
+    for label, value in {
+        "Họ và tên": "Lê Thị Thu",
+        "Ngày sinh": "02/09/1997",
+        "Giới tính": "Nữ",
+        "Số CCCD": "001097000123",
+        "Đơn vị": units[1],
+    }.items():
+        roster.cell(row=3, column=columns[label], value=value)
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    url, preview = job_page(client, filled.getvalue())
+
+    assert [(r["row"], r["full_name"]) for r in preview.context["state"]["rows"]] == [(3, "Lê Thị Thu")]
+    client.post(url)
+    assert Cadre.objects.get().unit == tree.branch_a
+
+
+def test_it_refuses_the_example_cadre_of_an_old_template(client, province_editor, tree):
+    client.force_login(province_editor)
+    content = xlsx_bytes(
+        [
+            HEADER,
+            row("Nguyễn Văn Mẫu", "052095001234", post="Phó Bí thư"),
+            row("Trần Văn Bình", "001095001001"),
+        ]
+    )
+
+    url, page = job_page(client, content)
+
+    assert problems_of(page) == [
+        "Dòng 2, cột Họ và tên: “Nguyễn Văn Mẫu” là cán bộ ví dụ của tệp mẫu, không phải dữ liệu; "
+        "hãy xoá dòng này."
+    ]
+    client.post(url)
+    assert not Cadre.objects.exists()
 
 
 def test_it_polls_progress_until_the_work_is_over(client, province_editor):

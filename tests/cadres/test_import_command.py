@@ -3,7 +3,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from cadres.models import Cadre
+from cadres.exports import write_import_template
+from cadres.models import Cadre, Unit
 from tests.factories import xlsx_bytes
 
 HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị", "Chức vụ"]
@@ -85,6 +86,39 @@ def test_it_refuses_a_viewer_and_unknown_users(good_file, viewer):
         run(str(good_file), "--user", "xem")
     with pytest.raises(CommandError, match="Không có tài khoản"):
         run(str(good_file), "--user", "khong-co")
+    assert not Cadre.objects.exists()
+
+
+def test_it_adds_nobody_from_the_unchanged_template(tmp_path, tree):
+    path = tmp_path / "mau-nhap-can-bo.xlsx"
+    with path.open("wb") as out:
+        write_import_template(out, units=Unit.objects.with_parent_name(), example_unit=tree.commune_a)
+
+    for dry_run in ([], ["--dry-run"]):
+        with pytest.raises(CommandError, match=r"Tệp không có dòng dữ liệu nào dưới dòng tiêu đề \(dòng 2\)"):
+            run(str(path), *dry_run)
+    assert not Cadre.objects.exists()
+
+
+def test_it_refuses_a_row_whose_unit_name_and_code_disagree(tmp_path, tree):
+    path = tmp_path / "lech.xlsx"
+    header = [*HEADER, "Mã đơn vị"]
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                header,
+                ["Trần Văn Bình", "15/03/1995", "Nam", "001095000001", "Đoàn xã An Bình", "", "P-A"],
+                ["Lê Thị Hạnh", "02/09/1997", "Nữ", "001095000002", "Đoàn phường Bắc Sơn", "", "Q"],
+            ]
+        )
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 lỗi; không có dữ liệu nào được lưu"):
+        call_command("import_cadres", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue() == (
+        "Dòng 3, cột Đơn vị: “Đoàn phường Bắc Sơn” nhưng cột Mã đơn vị ghi “Q”, là mã của “Tỉnh đoàn Khác”; "
+        "hai cột không khớp nhau, hãy sửa một trong hai cột.\n"
+    )
     assert not Cadre.objects.exists()
 
 

@@ -432,3 +432,25 @@ def test_it_links_to_the_merge_page_from_the_unit_list_only_for_allowed_users(
 
     client.force_login(commune_editor)
     assert MERGE_URL not in client.get(reverse("cadres:unit-list")).content.decode()
+
+
+def test_it_names_every_unit_of_the_preview_with_its_parent(client, tree, roster, province_editor):
+    client.force_login(province_editor)
+
+    html = client.post(MERGE_URL, form_data(tree)).content.decode()
+
+    for label in (
+        "Đoàn xã An Bình – Tỉnh đoàn Thử",
+        "Đoàn phường Bắc Sơn – Tỉnh đoàn Thử",
+        "Chi đoàn thôn 1 – Đoàn xã An Bình",
+        "Chi đoàn tổ 2 – Đoàn phường Bắc Sơn",
+    ):
+        assert label in html, label
+
+
+def test_it_offers_units_with_their_parents_and_codes(client, tree, province_editor):
+    client.force_login(province_editor)
+
+    html = client.get(MERGE_URL).content.decode()
+
+    assert f'<option value="{tree.branch_a.pk}">Chi đoàn thôn 1 – Đoàn xã An Bình (P-A-1)</option>' in html

@@ -54,13 +54,34 @@ def test_it_lists_the_whole_province_but_not_the_other_for_a_province_editor(cli
     assert "Đoàn xã Ngoài" not in html
 
 
-def test_it_indents_the_list_from_the_users_own_unit(client, tree, commune_editor):
+def test_it_nests_the_tree_from_the_users_own_unit_and_opens_its_first_two_levels(
+    client, tree, province_editor, commune_editor
+):
     client.force_login(commune_editor)
+    html = client.get(reverse("cadres:unit-list")).content.decode()
+    # The commune is the top of this user's tree, open; its chi đoàn are shown under it.
+    assert f'aria-controls="unit-{tree.commune_a.pk}-children"' in html
+    assert f'<ul class="list-unstyled tree-children" id="unit-{tree.commune_a.pk}-children">' in html
 
+    client.force_login(province_editor)
     units = {unit.code: unit for unit in client.get(reverse("cadres:unit-list")).context["units"]}
+    assert [units[code].is_open for code in ("P", "P-H", "P-H-X")] == [True, False, False]
+    assert units["P-H-X"].has_children and not units["P-H-X-1"].has_children
+    # After the deepest unit of the old district branch, three levels close: P-H-X, P-H, then P's list.
+    assert len(units["P-H-X-1"].closes) == 3
+    html = client.get(reverse("cadres:unit-list")).content.decode()
+    assert html.count('class="list-unstyled tree-children"') == 5  # P, P-A, P-B, P-H, P-H-X
+    assert f'id="unit-{tree.district.pk}-children" hidden' in html
 
-    assert units["P-A"].indent == 0
-    assert units["P-A-1"].indent == 1
+
+def test_it_searches_units_without_accents_and_by_parent_name(client, tree, province_editor):
+    client.force_login(province_editor)
+
+    found = client.get(reverse("cadres:unit-list"), {"q": "thon 1 an binh"}).context["units"]
+
+    assert [unit.code for unit in found] == ["P-A-1"]
+    html = client.get(reverse("cadres:unit-list"), {"q": "thon 1 an binh"}).content.decode()
+    assert "Chi đoàn thôn 1</a>" in html and "– Đoàn xã An Bình" in html
 
 
 def test_it_shows_the_number_of_child_units(client, tree, province_editor):
