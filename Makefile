@@ -33,18 +33,25 @@ run: $(STAMP) .local-secret-key
 	@echo "  xa       – cán bộ Đoàn phường Quy Nhơn (chỉ đơn vị mình)"
 	@echo "  lanhdao  – lãnh đạo Tỉnh đoàn (phê duyệt)"
 	@echo "  xem      – chỉ xem (toàn tỉnh, không thấy trường nhạy cảm)"
+	@echo "  Việc chạy nền (nhập, xuất tệp lớn): manage.py db_worker, chạy cùng máy chủ web"
 	@echo ""
+	@# The task worker runs beside the web server and stops with it (Ctrl+C, or the server ending).
+	$(LOCAL_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Development server with DEBUG on (tracebacks, no static collection).
 dev: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=true $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -3,8 +3,10 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
-from .admin_scope import ScopedAdminMixin
+from .admin_scope import ScopedAdminMixin, SystemAdminOnlyMixin
 from .models import User
 
 # Roles decide what a user may do (User.has_perm, accounts.permissions); Django's groups and
@@ -70,7 +72,7 @@ admin.site.unregister([AccessAttempt, AccessFailureLog, AccessLog])
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+class AccessAttemptAdmin(SystemAdminOnlyMixin, axes_admin.AccessAttemptAdmin):
     @admin.display(description="Trạng thái")
     def status(self, obj):
         return super().status(obj)
@@ -85,5 +87,20 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         self.message_user(request, f"Đã xoá {count} lần đăng nhập sai đã hết hạn.")
 
 
-admin.site.register(AccessFailureLog, axes_admin.AccessFailureLogAdmin)
-admin.site.register(AccessLog, axes_admin.AccessLogAdmin)
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(SystemAdminOnlyMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AxesAccessLogAdmin(SystemAdminOnlyMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+# The task queue's results (django-tasks-db): the whole site's background work.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(SystemAdminOnlyMixin, DBTaskResultAdmin):
+    pass

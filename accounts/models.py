@@ -1,7 +1,8 @@
-from django.apps import apps
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
+
+from units.scope import ScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -11,17 +12,10 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Chỉ xem"
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "UserQuerySet":
-        """Accounts a user may see and manage: those in the units of their own subtree.
+class UserQuerySet(ScopedQuerySet):
+    """Accounts a user may see and manage: those of the units of their own subtree."""
 
-        The unit rule itself lives in ``Unit.objects.visible_to``; the model is looked up by
-        name because ``cadres`` builds on ``accounts``, not the other way round.
-        """
-        if user.is_authenticated and user.sees_everything:
-            return self.all()
-        unit_model = apps.get_model("cadres", "Unit")
-        return self.filter(unit__in=unit_model.objects.visible_to(user))
+    unit_field = "unit"
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -33,7 +27,7 @@ class User(AbstractUser):
     do there is their role."""
 
     unit = models.ForeignKey(
-        "cadres.Unit",
+        "units.Unit",
         verbose_name="đơn vị",
         on_delete=models.PROTECT,
         null=True,

@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accounts.admin_scope import ScopedAdminMixin
+from accounts.admin_scope import ScopedAdminMixin, ScopedHistoryMixin
 
 from .forms import UnitChoiceField
 from .history import HIDDEN_FIELDS
@@ -19,6 +19,8 @@ from .models import (
     Cadre,
     Commendation,
     Discipline,
+    ExportJob,
+    ImportJob,
     Position,
     PositionStandard,
     Unit,
@@ -51,8 +53,9 @@ class HistoryValues(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin with its history page in Vietnamese."""
+class HistoryAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
+    """django-simple-history's admin with its history page in Vietnamese, for the objects the
+    change page shows, read-only (accounts.admin_scope.ScopedHistoryMixin)."""
 
     object_history_list_template = "admin/simple_history/object_history_list.html"
     object_history_form_template = "admin/simple_history/object_history_form.html"
@@ -252,6 +255,15 @@ class CadreAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
         # The folded column makes admin search accent-insensitive like the app's.
         return super().get_search_results(request, queryset, fold(search_term))
 
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            # An edit like the app's: a form opened in the app before it is now stale, and its
+            # save is refused (cadres.services.cadre_save_checked). The row is locked until the
+            # admin's transaction ends, so two saves cannot take the same version.
+            current = Cadre.objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
+            obj.version = current + 1
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Appointments edited inline move the current post as they do in the app.
@@ -338,3 +350,32 @@ class AccessLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # The log is evidence; nobody edits or deletes it from the app.
         return False
+
+
+class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Jobs started from the app's pages: who, when, how it ended, and the task's id to find its
+    record under "Tác vụ nền". Read-only; an admin sees (and may delete) the jobs of their
+    subtree's users, as deleting a user deletes theirs."""
+
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["user__username", "user__last_name", "user__first_name", "task_id"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    exclude = ["file"]  # personal data: downloaded only by its owner, through the app
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(JobAdmin):
+    list_display = ["created_at", "user", "filename", "status", "estimated_rows", "message"]
+    search_fields = [*JobAdmin.search_fields, "filename"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(JobAdmin):
+    list_display = ["created_at", "user", "display_name", "status", "rows", "message"]

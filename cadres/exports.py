@@ -1,22 +1,35 @@
 """Excel files of the roster: the filtered list (``/cadres/export.xlsx``) and the import template.
 
 The roster's header names are the import's own (``imports.COLUMN_LABELS``), so an exported file
-can be corrected and imported back.
+can be corrected and imported back. Styles and safe cells are common's (``common.xlsx``).
 """
 
 import datetime
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.utils.text import slugify
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from common.downloads import readable_filename
+from common.text import fold
+from common.xlsx import (
+    DATE_FORMAT,
+    FORMULA_STARTS,
+    HEADER_FILL,
+    HEADER_FONT,
+    TEXT_FORMAT,
+    TITLE_FONT,
+    XLSX_CONTENT_TYPE,
+    SheetWriter,
+    set_safe_value,
+    set_widths,
+    style_header,
+)
 
 from .imports import COLUMN_LABELS, LANGUAGE_LEVEL_CODES, SAMPLE_FULL_NAME, SAMPLE_NATIONAL_ID
 from .models import (
@@ -31,15 +44,30 @@ from .models import (
     Religion,
     Unit,
 )
-from .text import fold
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD/MM/YYYY"
-TEXT_FORMAT = "@"
-FORMULA_STARTS = ("=", "+", "-", "@")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="0B4EA2")
-TITLE_FONT = Font(bold=True, size=13)
+# The styles and XLSX_CONTENT_TYPE are common's, re-exported for callers that import them from here.
+__all__ = [
+    "DATE_FORMAT",
+    "EXAMPLE_TITLE",
+    "FORMULA_STARTS",
+    "HEADER_FILL",
+    "HEADER_FONT",
+    "REQUIRED_NOTES",
+    "ROSTER_COLUMNS",
+    "ROW_NUMBER",
+    "TEMPLATE_HEADER_ROW",
+    "TEMPLATE_HINT",
+    "TEMPLATE_INSTRUCTIONS",
+    "TEXT_FORMAT",
+    "TITLE_FONT",
+    "XLSX_CONTENT_TYPE",
+    "ExportColumn",
+    "language_text",
+    "roster_columns",
+    "roster_filenames",
+    "write_import_template",
+    "write_roster",
+]
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,12 @@ class ExportColumn:
     width: float
     value: Callable[[Cadre], Any]
     kind: str = "plain"  # "plain", "text" (kept as text: CCCD, phone) or "date"
-    sensitive: bool = False
+    field: str = ""  # the Cadre field it shows, if one
+
+    @property
+    def sensitive(self) -> bool:
+        # The one list of sensitive fields is the model's.
+        return self.field in Cadre.SENSITIVE_FIELDS
 
 
 def language_text(cadre: Cadre) -> str:
@@ -61,26 +94,31 @@ def _label(key: str) -> str:
     return COLUMN_LABELS[key]
 
 
+def _column(key: str, width: float, value: Callable[[Cadre], Any], kind: str = "plain") -> ExportColumn:
+    """A column of the import's own columns, headed as the import reads it."""
+    return ExportColumn(_label(key), width, value, kind, field=key)
+
+
 ROSTER_COLUMNS = [
-    ExportColumn(_label("full_name"), 26, lambda c: c.full_name),
-    ExportColumn(_label("birth_date"), 12, lambda c: c.birth_date, "date"),
-    ExportColumn(_label("gender"), 9, lambda c: c.get_gender_display()),
-    ExportColumn(_label("ethnicity"), 11, lambda c: c.ethnicity, sensitive=True),
-    ExportColumn(_label("religion"), 13, lambda c: c.get_religion_display(), sensitive=True),
-    ExportColumn(_label("national_id"), 15, lambda c: c.national_id, "text"),
-    ExportColumn(_label("phone"), 13, lambda c: c.phone, "text"),
-    ExportColumn(_label("email"), 26, lambda c: c.email),
-    ExportColumn(_label("unit"), 34, lambda c: c.unit.name),
-    ExportColumn(_label("unit_code"), 12, lambda c: c.unit.code, "text"),
-    ExportColumn(_label("position"), 24, lambda c: c.position.name if c.position_id else ""),
-    ExportColumn(_label("youth_union_joined_on"), 13, lambda c: c.youth_union_joined_on, "date"),
-    ExportColumn(_label("party_joined_on"), 13, lambda c: c.party_joined_on, "date", sensitive=True),
-    ExportColumn(_label("education"), 17, lambda c: c.get_education_display()),
-    ExportColumn(_label("major"), 22, lambda c: c.major),
-    ExportColumn(_label("political_theory"), 16, lambda c: c.get_political_theory_display()),
-    ExportColumn(_label("foreign_language"), 16, language_text),
-    ExportColumn(_label("it_level"), 10, lambda c: c.get_it_level_display() if c.it_level else ""),
-    ExportColumn(_label("employment"), 15, lambda c: c.get_employment_display()),
+    _column("full_name", 26, lambda c: c.full_name),
+    _column("birth_date", 12, lambda c: c.birth_date, "date"),
+    _column("gender", 9, lambda c: c.get_gender_display()),
+    _column("ethnicity", 11, lambda c: c.ethnicity),
+    _column("religion", 13, lambda c: c.get_religion_display()),
+    _column("national_id", 15, lambda c: c.national_id, "text"),
+    _column("phone", 13, lambda c: c.phone, "text"),
+    _column("email", 26, lambda c: c.email),
+    _column("unit", 34, lambda c: c.unit.name),
+    _column("unit_code", 12, lambda c: c.unit.code, "text"),
+    _column("position", 24, lambda c: c.position.name if c.position_id else ""),
+    _column("youth_union_joined_on", 13, lambda c: c.youth_union_joined_on, "date"),
+    _column("party_joined_on", 13, lambda c: c.party_joined_on, "date"),
+    _column("education", 17, lambda c: c.get_education_display()),
+    _column("major", 22, lambda c: c.major),
+    _column("political_theory", 16, lambda c: c.get_political_theory_display()),
+    _column("foreign_language", 16, language_text),
+    _column("it_level", 10, lambda c: c.get_it_level_display() if c.it_level else ""),
+    _column("employment", 15, lambda c: c.get_employment_display()),
     ExportColumn("Trạng thái", 16, lambda c: c.get_status_display()),
 ]
 ROW_NUMBER = ExportColumn("STT", 6, lambda c: None)
@@ -88,37 +126,6 @@ ROW_NUMBER = ExportColumn("STT", 6, lambda c: None)
 
 def roster_columns(*, include_sensitive: bool) -> list[ExportColumn]:
     return [ROW_NUMBER] + [c for c in ROSTER_COLUMNS if include_sensitive or not c.sensitive]
-
-
-def _cell(sheet, value: Any, kind: str = "plain") -> Any:
-    """A cell that keeps its value as written: dates as real dates, text as text. Text that
-    Excel would read as a formula (=, +, -, @) is stored as a string with Excel's quote
-    prefix, so it is never evaluated, not even after editing the cell."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_STARTS):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            return cell
-    if kind == "date" and value is not None:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if kind == "text":
-        cell = WriteOnlyCell(sheet, value=value or None)
-        cell.number_format = TEXT_FORMAT
-        return cell
-    return value if value != "" else None
-
-
-def _styled(sheet, value: Any, *, font: Font, fill: PatternFill | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    if fill is not None:
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    return cell
 
 
 def write_roster(
@@ -130,22 +137,14 @@ def write_roster(
     notes: list[str],
 ) -> int:
     """Write the roster as an xlsx workbook (write-only: rows stream to disk); returns the
-    number of cadres written. Row 1 is the title, row 2 the filters, row 3 the header."""
+    number of cadres written. Row 1 is the title, row 2 the filters, row 3 the header; the
+    header and the name stay in view."""
     columns = roster_columns(include_sensitive=include_sensitive)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Cán bộ")
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    header_row = 3
-    sheet.freeze_panes = f"C{header_row + 1}"  # header and the name stay in view
-    sheet.append([_styled(sheet, title, font=TITLE_FONT)])
-    sheet.append([_cell(sheet, "; ".join(notes))])
-    sheet.append([_styled(sheet, column.label, font=HEADER_FONT, fill=HEADER_FILL) for column in columns])
-    count = 0
-    for count, cadre in enumerate(cadres, start=1):
-        sheet.append([count] + [_cell(sheet, column.value(cadre), column.kind) for column in columns[1:]])
-    last = get_column_letter(len(columns))
-    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
+    writer = SheetWriter(workbook, "Cán bộ", columns, title=title, filters=notes, frozen_columns=2)
+    for number, cadre in enumerate(cadres, start=1):
+        writer.append([number] + [column.value(cadre) for column in columns[1:]])
+    count = writer.close()
     workbook.save(out)
     return count
 
@@ -156,7 +155,7 @@ def roster_filenames(unit: Unit | None, day: datetime.date) -> tuple[str, str]:
     ``Cán bộ_Đoàn phường Quy Nhơn_2026-11-22.xlsx``."""
     name = unit.name if unit else "Toàn hệ thống"
     slug = slugify(fold(name)) or "don-vi"  # fold first: slugify drops "đ" rather than reading it as "d"
-    readable = re.sub(r'[\\/:*?"<>|]', "-", name)  # characters no file name may hold
+    readable = readable_filename(name)
     return f"can-bo_{slug}_{day:%Y-%m-%d}.xlsx", f"Cán bộ_{readable}_{day:%Y-%m-%d}.xlsx"
 
 
@@ -219,14 +218,12 @@ def write_import_template(out: BinaryIO, *, units: Iterable[Unit], example_unit:
     columns = roster_columns(include_sensitive=True)[:-1]  # no status: imports are active cadres
     sheet["A1"] = TEMPLATE_HINT
     sheet["A1"].font = Font(bold=True, color="9C0006")
+    set_widths(sheet, (column.width for column in columns))
     for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        header = sheet.cell(row=TEMPLATE_HEADER_ROW, column=index, value=column.label)
-        header.font, header.fill = HEADER_FONT, HEADER_FILL
+        style_header(sheet.cell(row=TEMPLATE_HEADER_ROW, column=index, value=column.label))
         if column.kind == "text":
             # The whole column as Text, so that Excel keeps the leading zeros of what is typed in.
-            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+            sheet.column_dimensions[get_column_letter(index)].number_format = TEXT_FORMAT
     sheet.freeze_panes = f"B{TEMPLATE_HEADER_ROW + 1}"
     _add_instructions(workbook, columns, _template_example(example_unit))
     _add_lists(workbook, sheet, columns, units)
@@ -237,8 +234,7 @@ def _add_instructions(workbook: Workbook, columns: list[ExportColumn], example: 
     """The rules, then the example as a column-by-column table: laid out down the sheet, it has
     no header row that the import could take for a roster."""
     notes = workbook.create_sheet("Hướng dẫn")
-    for letter, width in (("A", 26), ("B", 30), ("C", 40)):
-        notes.column_dimensions[letter].width = width
+    set_widths(notes, (26, 30, 40))
     notes.append(["HƯỚNG DẪN NHẬP DANH SÁCH CÁN BỘ"])
     notes["A1"].font = TITLE_FONT
     for line in TEMPLATE_INSTRUCTIONS:
@@ -248,15 +244,12 @@ def _add_instructions(workbook: Workbook, columns: list[ExportColumn], example: 
     notes.cell(row=notes.max_row, column=1).font = Font(bold=True)
     notes.append(["Cột", "Bắt buộc", "Ví dụ"])
     for cell in notes[notes.max_row]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        style_header(cell)
     for column in columns:
-        notes.append([column.label, REQUIRED_NOTES.get(column.label), example.get(column.label)])
+        notes.append([column.label, REQUIRED_NOTES.get(column.label)])
         value = notes.cell(row=notes.max_row, column=3)
+        set_safe_value(value, example.get(column.label), column.kind)
         value.font = Font(italic=True, color="666666")
-        if column.kind == "date":
-            value.number_format = DATE_FORMAT
-        elif column.kind == "text":
-            value.number_format = TEXT_FORMAT
 
 
 def _template_example(unit: Unit | None) -> dict[str, Any]:
@@ -289,17 +282,17 @@ def _add_lists(workbook: Workbook, sheet, columns: list[ExportColumn], units: It
     unit_count = 0
     for unit in units:
         # With the parent's name: the import reads it back, and look-alike units stay apart.
-        lists.append([unit.label, unit.code])
         unit_count += 1
-    lists.column_dimensions["A"].width = 60
-    lists.column_dimensions["B"].width = 14
+        set_safe_value(lists.cell(row=unit_count + 1, column=1), unit.label)
+        set_safe_value(lists.cell(row=unit_count + 1, column=2), unit.code, "text")
+    set_widths(lists, (60, 14))
     letters = {column.label: get_column_letter(index) for index, column in enumerate(columns, start=1)}
     for offset, (label, values) in enumerate(_template_lists()):
         list_letter = get_column_letter(4 + offset)
         lists.column_dimensions[list_letter].width = 24
         lists[f"{list_letter}1"] = label
         for row, value in enumerate(values, start=2):
-            lists[f"{list_letter}{row}"] = value
+            set_safe_value(lists[f"{list_letter}{row}"], value)
         _drop_down(sheet, letters[label], f"'Danh mục'!${list_letter}$2:${list_letter}${len(values) + 1}")
     for cell in lists[1]:
         cell.font = Font(bold=True)

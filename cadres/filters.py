@@ -3,7 +3,9 @@
 import datetime
 
 import django_filters
-from django import forms
+
+from common.filters import ANY, ChoiceFilter, LevelFilter, ModelChoiceFilter, describe_filters
+from common.widgets import SearchableSelect
 
 from .forms import UnitChoiceField
 from .models import (
@@ -18,21 +20,13 @@ from .models import (
 )
 from .standards import StandardBook, years_before
 
-# Every select of a filter form starts at this choice, whose empty value means "no filter": a
-# select without it submits its first real choice and silently narrows every search.
-ANY = "Tất cả"
+# ANY, LevelFilter and describe_filters are common's, re-exported for callers that import them from here.
+__all__ = ["ANY", "MAX_AGE", "CadreFilter", "LevelFilter", "UnitFilter", "describe_filters"]
 MAX_AGE = 120
 
 
-class UnitFilter(django_filters.ModelChoiceFilter):
+class UnitFilter(ModelChoiceFilter):
     field_class = UnitChoiceField
-
-
-class LevelFilter(django_filters.TypedChoiceFilter):
-    """An ordered level (IntegerChoices) with "Tất cả" first; TypedChoiceField adds no empty choice."""
-
-    def __init__(self, *, choices, **kwargs):
-        super().__init__(choices=[("", ANY), *choices], coerce=int, empty_value=None, **kwargs)
 
 
 class CadreFilter(django_filters.FilterSet):
@@ -41,29 +35,26 @@ class CadreFilter(django_filters.FilterSet):
         queryset=Unit.objects.none(),
         method="filter_unit",
         label="Đơn vị (gồm đơn vị trực thuộc)",
-        empty_label=ANY,
-        widget=forms.Select(attrs={"data-searchable": ""}),
+        widget=SearchableSelect(),
     )
-    position = django_filters.ModelChoiceFilter(
-        queryset=Position.objects.all(), label="Chức vụ", empty_label=ANY
-    )
-    level = django_filters.ChoiceFilter(field_name="unit__level", choices=UnitLevel.choices, label="Cấp")
+    position = ModelChoiceFilter(queryset=Position.objects.all(), label="Chức vụ")
+    level = ChoiceFilter(field_name="unit__level", choices=UnitLevel.choices, label="Cấp")
     political_theory = LevelFilter(choices=PoliticalTheory.choices, label="Lý luận chính trị")
     education = LevelFilter(choices=Education.choices, label="Chuyên môn")
-    gender = django_filters.ChoiceFilter(choices=Gender.choices, label="Giới tính")
-    party_member = django_filters.ChoiceFilter(
+    gender = ChoiceFilter(choices=Gender.choices, label="Giới tính")
+    party_member = ChoiceFilter(
         choices=[("yes", "Đảng viên"), ("no", "Chưa là đảng viên")], method="filter_party", label="Đảng viên"
     )
     # Archived records stay out of the roster unless asked for: a page opened without a status
     # shows "Đang công tác", and "Tất cả" (empty) means every status.
-    status = django_filters.ChoiceFilter(choices=CadreStatus.choices, label="Trạng thái", empty_label=ANY)
+    status = ChoiceFilter(choices=CadreStatus.choices, label="Trạng thái")
     age_min = django_filters.NumberFilter(
         method="filter_age_min", label="Tuổi từ", min_value=0, max_value=MAX_AGE, decimal_places=0
     )
     age_max = django_filters.NumberFilter(
         method="filter_age_max", label="đến", min_value=0, max_value=MAX_AGE, decimal_places=0
     )
-    warning = django_filters.ChoiceFilter(
+    warning = ChoiceFilter(
         choices=[
             ("over_age", "Quá tuổi"),
             ("near_age", "Sắp quá tuổi"),
@@ -131,18 +122,3 @@ class CadreFilter(django_filters.FilterSet):
             # A search lists whole-word matches first ("Nguyễn Thị …" before "Nguyễn Thành Thịnh").
             return queryset.order_by("-search_rank", "full_name", "pk")
         return queryset.order_by("unit__path", "position__order", "full_name", "pk")
-
-
-def describe_filters(filterset: CadreFilter) -> list[str]:
-    """Human-readable list of the filters in force, for export headers and the page."""
-    if not filterset.form.is_valid():
-        return []
-    lines = []
-    for name, value in filterset.form.cleaned_data.items():
-        if name == "sort" or value in (None, "", []):
-            continue
-        field = filterset.form.fields[name]
-        if hasattr(field, "choices") and not hasattr(value, "pk"):
-            value = dict(field.choices).get(value, value)
-        lines.append(f"{field.label}: {value}")
-    return lines

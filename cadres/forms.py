@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.widgets import DateInput, SearchableSelect
+
 from .models import (
     Appointment,
     AppointmentKind,
@@ -13,18 +15,6 @@ from .models import (
     Position,
     Unit,
 )
-from .standards import years_before
-
-MIN_AGE, MAX_AGE = 14, 70
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; it sends ISO dates, which DATE_INPUT_FORMATS accepts."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class UnitLabelMixin:
@@ -56,7 +46,7 @@ class UnitMultipleChoiceField(UnitLabelMixin, forms.ModelMultipleChoiceField):
 def _searchable(queryset, **kwargs) -> forms.ModelChoiceField:
     kwargs.setdefault("empty_label", "— Chọn —")
     field_class = UnitChoiceField if queryset.model is Unit else forms.ModelChoiceField
-    return field_class(queryset=queryset, widget=forms.Select(attrs={"data-searchable": ""}), **kwargs)
+    return field_class(queryset=queryset, widget=SearchableSelect(), **kwargs)
 
 
 class CadreForm(forms.ModelForm):
@@ -96,7 +86,7 @@ class CadreForm(forms.ModelForm):
             "youth_union_joined_on": DateInput(),
             "party_joined_on": DateInput(),
             "party_official_on": DateInput(),
-            "ethnicity": forms.Select(attrs={"data-searchable": ""}),
+            "ethnicity": SearchableSelect(),
             "national_id": forms.TextInput(
                 attrs={"inputmode": "numeric", "maxlength": 12, "pattern": r"\d{12}"}
             ),
@@ -111,25 +101,6 @@ class CadreForm(forms.ModelForm):
         if not user.can_see_sensitive:
             for name in Cadre.SENSITIVE_FIELDS:
                 self.fields.pop(name, None)
-
-    def clean_birth_date(self):
-        birth_date = self.cleaned_data["birth_date"]
-        today = datetime.date.today()
-        if birth_date > years_before(today, MIN_AGE) or birth_date < years_before(today, MAX_AGE):
-            raise ValidationError(f"Ngày sinh không hợp lệ: tuổi phải từ {MIN_AGE} đến {MAX_AGE}.")
-        return birth_date
-
-    def clean(self):
-        cleaned = super().clean()
-        joined, official = cleaned.get("party_joined_on"), cleaned.get("party_official_on")
-        if official and not joined:
-            self.add_error("party_joined_on", "Cần nhập ngày vào Đảng khi đã có ngày chính thức.")
-        elif official and joined and official < joined:
-            self.add_error("party_official_on", "Ngày chính thức không thể trước ngày vào Đảng.")
-        birth, youth = cleaned.get("birth_date"), cleaned.get("youth_union_joined_on")
-        if birth and youth and youth < birth:
-            self.add_error("youth_union_joined_on", "Ngày vào Đoàn không thể trước ngày sinh.")
-        return cleaned
 
 
 class CadreCreateForm(CadreForm):

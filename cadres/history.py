@@ -1,13 +1,37 @@
-"""The change history shown on a cadre's page: who changed what, when, across the profile,
-its appointments, commendations and disciplines (django-simple-history records)."""
+"""The change history shown on a cadre's page: who changed what, when, across the profile, its
+appointments, commendations and disciplines, and whatever other apps register
+(``registry.HistorySource``). Every source's django-simple-history records go through the one
+formatter below, so all changes read the same: field label, old → new, who, when."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from .models import Cadre, Position, Unit
+from . import registry
+from .models import Appointment, Cadre, Commendation, Discipline
 
 ACTIONS = {"+": "Tạo mới", "~": "Sửa", "-": "Xoá"}
-HIDDEN_FIELDS = {"version", "search_text", "updated_at", "created_at"}
+# Bookkeeping columns nobody needs to see change.
+HIDDEN_FIELDS = frozenset({"version", "search_text", "updated_at", "created_at"})
+
+CADRE_SOURCES = [
+    registry.HistorySource(key="cadre", records=lambda cadre: cadre.history.all(), subject=lambda r: "Hồ sơ"),
+    registry.HistorySource(
+        key="appointments",
+        records=lambda cadre: Appointment.history.filter(cadre_id=cadre.pk),
+        subject=lambda r: "Quá trình công tác",
+    ),
+    registry.HistorySource(
+        key="commendations",
+        records=lambda cadre: Commendation.history.filter(cadre_id=cadre.pk),
+        subject=lambda r: f"Khen thưởng: {r.form}",
+    ),
+    registry.HistorySource(
+        key="disciplines",
+        records=lambda cadre: Discipline.history.filter(cadre_id=cadre.pk),
+        subject=lambda r: f"Kỷ luật: {r.form}",
+        sensitive=True,
+    ),
+]
 
 
 @dataclass
@@ -24,6 +48,80 @@ class HistoryEntry:
     action: str
     subject: str
     changes: list[Change] = field(default_factory=list)
+    # (model field, old, new) as recorded, until the names of related rows are looked up.
+    deltas: list[tuple] = field(default_factory=list, repr=False)
+
+
+def cadre_history(cadre: Cadre, *, sensitive: bool, limit: int = 50) -> list[HistoryEntry]:
+    """Newest first. One query per source, plus one per model named by a changed foreign key."""
+    entries = []
+    for source in [*CADRE_SOURCES, *registry.history_sources]:
+        if source.sensitive and not sensitive:
+            continue
+        records = source.records(cadre).select_related("history_user").order_by("history_date", "history_id")
+        pk_name = records.model.instance_type._meta.pk.attname
+        by_object: dict = {}
+        for record in records:
+            by_object.setdefault(getattr(record, pk_name), []).append(record)
+        for object_records in by_object.values():
+            entries.extend(_entries_for(object_records, source, sensitive=sensitive))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    entries = entries[:limit]
+    names = _related_names(entries)
+    for entry in entries:
+        entry.changes = [
+            Change(
+                label=str(model_field.verbose_name).capitalize(),
+                old=_format(model_field, old, names),
+                new=_format(model_field, new, names),
+            )
+            for model_field, old, new in entry.deltas
+        ]
+    return entries
+
+
+def _entries_for(records: list, source: registry.HistorySource, *, sensitive: bool) -> list[HistoryEntry]:
+    """Records of one object, oldest first → one entry per record with its visible changes;
+    an edit that changed only hidden fields is left out."""
+    model = records[0].instance_type
+    hidden = HIDDEN_FIELDS | source.hidden_fields
+    if not sensitive:
+        hidden |= set(getattr(model, "SENSITIVE_FIELDS", ()))
+    entries = []
+    previous = None
+    for record in records:
+        entry = HistoryEntry(
+            when=record.history_date,
+            user=str(record.history_user or "Hệ thống"),
+            action=ACTIONS.get(record.history_type, record.history_type),
+            subject=source.subject(record),
+        )
+        if previous is not None and record.history_type == "~":
+            entry.deltas = [
+                (model._meta.get_field(delta.field), delta.old, delta.new)
+                for delta in record.diff_against(previous).changes
+                if delta.field not in hidden
+            ]
+            if not entry.deltas:
+                previous = record
+                continue
+        entries.append(entry)
+        previous = record
+    return entries
+
+
+def _related_names(entries: list[HistoryEntry]) -> dict:
+    """{(model, pk): name} for the related rows the changes mention, one query per model."""
+    wanted: dict = {}
+    for entry in entries:
+        for model_field, old, new in entry.deltas:
+            if model_field.is_relation:
+                wanted.setdefault(model_field.related_model, set()).update({old, new} - {None, ""})
+    return {
+        (model, pk): str(row)
+        for model, ids in wanted.items()
+        for pk, row in model._default_manager.in_bulk(ids).items()
+    }
 
 
 def _format(model_field, value, names: dict) -> str:
@@ -38,91 +136,3 @@ def _format(model_field, value, names: dict) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
-
-
-def _entries_for(records: list, subject, names: dict, hidden: set[str]) -> list[HistoryEntry]:
-    """Records of one object, oldest first → one entry per record with its field changes."""
-    entries = []
-    previous = None
-    for record in records:
-        entry = HistoryEntry(
-            when=record.history_date,
-            user=str(record.history_user or "Hệ thống"),
-            action=ACTIONS.get(record.history_type, record.history_type),
-            subject=subject(record),
-        )
-        if previous is not None and record.history_type == "~":
-            for delta in record.diff_against(previous).changes:
-                if delta.field in hidden:
-                    continue
-                model_field = record.instance_type._meta.get_field(delta.field)
-                entry.changes.append(
-                    Change(
-                        label=str(model_field.verbose_name).capitalize(),
-                        old=_format(model_field, delta.old, names),
-                        new=_format(model_field, delta.new, names),
-                    )
-                )
-            if not entry.changes:
-                previous = record
-                continue
-        entries.append(entry)
-        previous = record
-    return entries
-
-
-def cadre_history(cadre: Cadre, *, sensitive: bool, limit: int = 50) -> list[HistoryEntry]:
-    """Newest first. One query per history table plus one each for unit and position names."""
-    groups = [
-        (
-            list(cadre.history.select_related("history_user").order_by("history_date", "history_id")),
-            lambda r: "Hồ sơ",
-        ),
-        (
-            list(
-                cadre.appointments.model.history.filter(cadre_id=cadre.pk)
-                .select_related("history_user")
-                .order_by("history_date", "history_id")
-            ),
-            lambda r: "Quá trình công tác",
-        ),
-        (
-            list(
-                cadre.commendations.model.history.filter(cadre_id=cadre.pk)
-                .select_related("history_user")
-                .order_by("history_date", "history_id")
-            ),
-            lambda r: f"Khen thưởng: {r.form}",
-        ),
-    ]
-    if sensitive:
-        groups.append(
-            (
-                list(
-                    cadre.disciplines.model.history.filter(cadre_id=cadre.pk)
-                    .select_related("history_user")
-                    .order_by("history_date", "history_id")
-                ),
-                lambda r: f"Kỷ luật: {r.form}",
-            )
-        )
-    unit_ids, position_ids = set(), set()
-    for records, _ in groups:
-        for record in records:
-            unit_ids.add(getattr(record, "unit_id", None))
-            position_ids.add(getattr(record, "position_id", None))
-    names = {(Unit, pk): name for pk, name in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")}
-    names |= {
-        (Position, pk): name
-        for pk, name in Position.objects.filter(pk__in=position_ids).values_list("pk", "name")
-    }
-    hidden = HIDDEN_FIELDS if sensitive else HIDDEN_FIELDS | set(Cadre.SENSITIVE_FIELDS)
-    entries = []
-    for records, subject in groups:
-        by_object: dict[int, list] = {}
-        for record in records:
-            by_object.setdefault(record.id, []).append(record)
-        for object_records in by_object.values():
-            entries.extend(_entries_for(object_records, subject, names, hidden))
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]

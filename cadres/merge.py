@@ -5,19 +5,34 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.dispatch import Signal
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models, transaction
+from simple_history.models import HistoricalChanges
 
 from accounts.models import Role, User
+from common.widgets import DateInput, SearchableSelect, SearchableSelectMultiple
 
-from .forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
+from . import registry
+from .forms import UnitChoiceField, UnitMultipleChoiceField
 from .models import Appointment, AppointmentKind, Cadre, CadreStatus, Unit, UnitKind, UnitLevel, UnitMerge
 from .services import cadre_sync_current_post
 
-# Sent inside the merge transaction, after the roster moved: other apps (plans, courses…)
-# move their own rows here. Arguments: merge (UnitMerge), sources (list[Unit]), target (Unit).
-units_merged = Signal()
+# What the merge does with each model that points at a unit. Other apps claim theirs through
+# registry.MergeParticipant (``models`` they move, ``kept`` they leave); merge_coverage() puts
+# it all together and tests/cadres/test_registry.py fails on a model pointing at Unit that
+# nobody claims.
+MOVED_BY_CADRES = {
+    Appointment: "open posts are closed on the effective date and reopened in the target",
+    Cadre: "active cadres follow their open posts, or move directly",
+    Unit: "the tree's own links: the sources' children move under the target (materialized "
+    "paths, Unit.objects.move) and the sources are marked dissolved",
+}
+KEPT_BY_CADRES = {
+    UnitMerge: "the record of a merge names the units as they were merged",
+    User: "listed on the preview, not moved: an account's unit decides what its owner may see, "
+    "so an administrator reassigns it",
+}
+HISTORY_KEPT = "history records keep the unit a row had at the time"
 
 
 def can_merge_units(user) -> bool:
@@ -47,6 +62,10 @@ class MergePlan:
     children: list[Unit] = field(default_factory=list)
     users: list[User] = field(default_factory=list)
     shared_posts: list[tuple[str, int]] = field(default_factory=list)
+    # What each other app will move: (participant, its preview lines).
+    participants: list[tuple[registry.MergeParticipant, list[registry.MergePreviewLine]]] = field(
+        default_factory=list
+    )
 
     @property
     def target_name(self) -> str:
@@ -91,6 +110,9 @@ def unit_merge_plan(
         users=list(User.objects.filter(unit__in=source_ids, is_active=True).select_related("unit")),
     )
     plan.shared_posts = _shared_key_posts(plan)
+    plan.participants = [
+        (participant, participant.preview(plan)) for participant in registry.merge_participants
+    ]
     # Rows of the preview name their unit with its parent's name, from the sources at hand.
     sources_by_id = {unit.pk: unit for unit in sources}
     for row in [*plan.cadres, *plan.appointments]:
@@ -192,7 +214,8 @@ def unit_merge(
 
     Open posts in the sources are closed on that date and reopened in the target with the
     same position and kind; active cadres of the sources move to the target; the sources'
-    children move under it; the sources are marked dissolved and stay readable. All or nothing.
+    children move under it; the sources are marked dissolved and stay readable. Then each
+    registered merge participant moves its own rows. All or nothing.
     """
     # Lock the rows and re-read them: the check must see what is committed now, not the form's copy.
     source_ids = [unit.pk for unit in sources]
@@ -229,8 +252,33 @@ def unit_merge(
         performed_by=user,
     )
     merge.sources.set(source_ids)
-    units_merged.send(sender=UnitMerge, merge=merge, sources=plan.sources, target=target)
+    for participant in registry.merge_participants:
+        participant.move(merge=merge, sources=plan.sources, target=target)
     return merge
+
+
+def merge_coverage() -> dict[type[models.Model], str]:
+    """Every model the merge accounts for, with what happens to its rows: moved by cadres, kept
+    on purpose, or claimed by a registered participant. A model claimed twice is an error."""
+    coverage = {model: f"cadres moves it: {why}" for model, why in MOVED_BY_CADRES.items()}
+    coverage |= {model: f"kept: {why}" for model, why in KEPT_BY_CADRES.items()}
+    for participant in registry.merge_participants:
+        claims = dict.fromkeys(participant.models, f"{participant.key} moves it")
+        claims |= {model: f"kept by {participant.key}: {why}" for model, why in participant.kept.items()}
+        for model, claim in claims.items():
+            if model in coverage:
+                raise ImproperlyConfigured(
+                    f"{model._meta.label} is claimed twice: {coverage[model]}; {claim}."
+                )
+            coverage[model] = claim
+    return coverage
+
+
+def merge_claim(model: type[models.Model]) -> str | None:
+    """What the merge does with ``model``'s rows, or None when nobody decided."""
+    if issubclass(model, HistoricalChanges):
+        return f"kept: {HISTORY_KEPT}"
+    return merge_coverage().get(model)
 
 
 def _create_target(plan: MergePlan) -> Unit:
@@ -295,7 +343,7 @@ class UnitMergeForm(forms.Form):
         label="Các đơn vị được sáp nhập",
         show_code=True,
         queryset=Unit.objects.none(),
-        widget=forms.SelectMultiple(attrs={"data-searchable": ""}),
+        widget=SearchableSelectMultiple(),
         help_text="Các đơn vị sẽ được đánh dấu giải thể từ ngày hiệu lực.",
     )
     mode = forms.ChoiceField(
@@ -310,7 +358,7 @@ class UnitMergeForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label="— Chọn đơn vị —",
-        widget=forms.Select(attrs={"data-searchable": ""}),
+        widget=SearchableSelect(),
     )
     new_name = forms.CharField(label="Tên đơn vị mới", max_length=255, required=False)
     new_code = forms.CharField(label="Mã đơn vị mới", max_length=32, required=False)
@@ -323,7 +371,7 @@ class UnitMergeForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         empty_label="— Chọn đơn vị cấp trên —",
-        widget=forms.Select(attrs={"data-searchable": ""}),
+        widget=SearchableSelect(),
     )
     effective_on = forms.DateField(label="Ngày hiệu lực", widget=DateInput())
     decision_number = forms.CharField(

@@ -1,99 +1,18 @@
-"""PDF documents rendered from templates with WeasyPrint, in the fonts shipped in static/fonts/.
+"""The printable 2C CV (sơ yếu lý lịch mẫu 2C-TCTW-98 / 2C-BNV/2008): what it shows.
 
-``render_pdf`` is the one builder every printable document uses (the 2C CV here; later the
-planning export, the statistics and the yearly plan), so they all share the same fonts and
-page defaults and never reach the network.
+Rendering (fonts, page, the static-only fetcher) is common's: ``common.pdf.render_pdf``. Its
+names are re-exported here for the callers that still import them from ``cadres.pdf``.
 """
 
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from urllib.request import url2pathname
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
-from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+
+from common.pdf import FONT_FAMILY, StaticOnlyFetcher, render_pdf
 
 from .models import Cadre, Education, ItLevel, PoliticalTheory, StateManagement, Unit, UnitLevel
 
-# Times-metric, with full Vietnamese coverage; the official format asks for Times New Roman.
-# The fallbacks also cover Vietnamese, so no glyph is ever missing.
-FONT_FAMILY = '"Liberation Serif", "Times New Roman", "DejaVu Serif", serif'
-
-_FONT_FILES = {
-    ("normal", "normal"): "fonts/LiberationSerif-Regular.ttf",
-    ("bold", "normal"): "fonts/LiberationSerif-Bold.ttf",
-    ("normal", "italic"): "fonts/LiberationSerif-Italic.ttf",
-    ("bold", "italic"): "fonts/LiberationSerif-BoldItalic.ttf",
-}
-
-# A4 with the margins of the official format (Hướng dẫn 29-HD/TWĐTN-VP): top 20, bottom 20,
-# left 30, right 20 mm. Given as a *user* stylesheet, so a template's own rules win.
-_PAGE_DEFAULTS = f"""
-@page {{ size: A4; margin: 20mm 20mm 20mm 30mm; }}
-html {{ font-family: {FONT_FAMILY}; font-size: 13pt; line-height: 1.3; }}
-"""
-
-
-def _static_path(name: str) -> Path:
-    """Resolve through the staticfiles finders, so it works without collectstatic."""
-    found = finders.find(name)
-    if not found:
-        raise ImproperlyConfigured(f"Static file {name!r} is missing; PDFs need the shipped fonts.")
-    return Path(found).resolve()
-
-
-@cache
-def _font_faces() -> str:
-    rules = []
-    for (weight, style), name in _FONT_FILES.items():
-        rules.append(
-            "@font-face { font-family: 'Liberation Serif'; "
-            f"src: url('{_static_path(name).as_uri()}') format('truetype'); "
-            f"font-weight: {weight}; font-style: {style}; }}"
-        )
-    return "\n".join(rules)
-
-
-def _static_root() -> Path:
-    """The static directory that holds the fonts: the base for relative URLs in PDF templates."""
-    return _static_path(_FONT_FILES["normal", "normal"]).parent.parent
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Only files of the static directory, and data: URLs. Never the network, and never an
-    arbitrary file of the server, whatever ends up in the HTML."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"file", "data"})
-        self.root = _static_root()
-
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-            if not path.is_relative_to(self.root):
-                raise ValueError(f"PDF resources must be static files: {url}")
-        return super().fetch(url, headers)
-
-
-def render_pdf(template_name: str, context: dict, *, request) -> bytes:
-    """Render a Django template to PDF bytes. The template sets its own layout; fonts, A4 and
-    the official margins come from here. Text is NFC so every diacritic maps to one glyph."""
-    html = unicodedata.normalize("NFC", render_to_string(template_name, context, request=request))
-    font_config = FontConfiguration()
-    defaults = CSS(
-        string=_font_faces() + _PAGE_DEFAULTS, font_config=font_config, url_fetcher=StaticOnlyFetcher()
-    )
-    document = HTML(string=html, base_url=_static_path(_FONT_FILES["normal", "normal"]).parent.as_uri())
-    return document.write_pdf(stylesheets=[defaults], font_config=font_config)
-
-
-# The 2C CV (sơ yếu lý lịch mẫu 2C-TCTW-98 / 2C-BNV/2008) ------------------------------------
+__all__ = ["FONT_FAMILY", "CvTrainingRow", "StaticOnlyFetcher", "cv_context", "render_pdf"]
 
 
 @dataclass(frozen=True)

@@ -16,25 +16,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
+from common.dates import add_months, add_years, today, years_before
+
 from .models import Cadre, Education, Position, PositionStandard, UnitLevel
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise ValueError(day)  # unreachable
 
 
 @dataclass(frozen=True)
@@ -51,7 +35,7 @@ class Warning:
 
 class StandardBook:
     def __init__(self, day: datetime.date | None = None, warning_months: int | None = None):
-        self.day = day or datetime.date.today()
+        self.day = day or today()
         self.warning_months = warning_months or settings.AGE_WARNING_MONTHS
         self._rows: dict[tuple[int | None, str, bool], PositionStandard] = {}
         for standard in PositionStandard.objects.effective_on(self.day).order_by("effective_from"):
@@ -185,7 +169,3 @@ class StandardBook:
             if standard.min_political_theory is not None:
                 result |= scope & Q(political_theory__lt=standard.min_political_theory)
         return Q(status="active") & result
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    return years_before(day, -years)

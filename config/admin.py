@@ -4,13 +4,17 @@ but admin (``User.is_staff`` follows the role)."""
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -38,6 +42,31 @@ class ProjectAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def get_urls(self):
+        return [
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+            if getattr(url, "name", None) == "view_on_site"
+            else url
+            for url in super().get_urls()
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Django's "view on site" redirect, for the objects the model's admin shows: for one
+        outside the admin's subtree it would say that it exists, and where."""
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            model_admin = self._registry[model]
+            shown = model_admin.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ContentType.DoesNotExist, KeyError, ValueError, ValidationError):
+            shown = False
+        if not shown:
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
     def admin_view(self, view, cacheable=False):
         admin_only_view = super().admin_view(view, cacheable)

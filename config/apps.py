@@ -3,6 +3,7 @@ section titles (INSTALLED_APPS names these instead of the packages' own)."""
 
 from axes.apps import AppConfig as BaseAxesConfig
 from django.contrib.admin.apps import AdminConfig as BaseAdminConfig
+from django_tasks_db.apps import TasksAppConfig
 
 
 class AdminConfig(BaseAdminConfig):
@@ -11,3 +12,9 @@ class AdminConfig(BaseAdminConfig):
 
 class AxesConfig(BaseAxesConfig):
     verbose_name = "Kiểm soát đăng nhập"
+
+
+class TasksDatabaseConfig(TasksAppConfig):
+    """django-tasks-db, with its admin section in Vietnamese."""
+
+    verbose_name = "Tác vụ nền"

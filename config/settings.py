@@ -66,8 +66,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "config.apps.TasksDatabaseConfig",  # django-tasks-db
     "simple_history",
     "treebeard",
+    "common",
+    "units",
     "accounts",
     "cadres",
     "planning",
@@ -159,6 +163,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# django-simple-history: the admin's history records are read-only. A revert would save a cadre
+# around its appointments and the version check; accounts.admin_scope refuses its POST anyway,
+# this hides the button.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -176,6 +185,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files served at the site's root by WhiteNoise: /favicon.ico, which browsers ask for wherever a
 # page names no icon of its own (a PDF, an export, a bookmark).
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# Files users upload or download later (imports waiting to be committed, large exports) go
+# through the storage API: a local folder by default, any S3-compatible store in production
+# (django-storages). They hold personal data and are never served as media: only through views
+# that check the owner.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -212,12 +226,35 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
-# Imports with at least this many rows are checked and saved in a background thread while the
-# page polls their progress; smaller files run within the request. IMPORT_BACKGROUND=false runs
-# every import within the request (tests).
-IMPORT_BACKGROUND = env_bool("IMPORT_BACKGROUND", default=True)
+# Long work runs as tasks of Django's Tasks framework (the django-tasks backport of django.tasks)
+# while the page polls its progress: imports of at least IMPORT_BACKGROUND_MIN_ROWS rows (smaller
+# ones run within the request) and exports of at least EXPORT_BACKGROUND_MIN_ROWS cadres.
+# TASKS_BACKEND: "db" (default) queues them in the database for `manage.py db_worker`, which
+# `make run` starts beside the web server; "rq" queues them in Redis for
+# `manage.py rqworker --job-class django_tasks_rq.Job default`, for several app servers;
+# "immediate" runs them within the request (no worker: tests, a quick try).
 IMPORT_BACKGROUND_MIN_ROWS = env_int("IMPORT_BACKGROUND_MIN_ROWS", 300)
-IMPORT_TEMP_DIR = Path(os.environ.get("IMPORT_TEMP_DIR") or Path(tempfile.gettempdir()) / "canbodoan-imports")
+EXPORT_BACKGROUND_MIN_ROWS = env_int("EXPORT_BACKGROUND_MIN_ROWS", 1000)
+TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "db"
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# django-rq's queue for the "rq" backend; an hour per task at most (RQ's default is 3 minutes).
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("RQ_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": 60 * 60,
+    }
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # A file cache, so that every gunicorn worker sees the same import progress.
 CACHES = {

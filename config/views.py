@@ -39,29 +39,3 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
-
-
-# Areas whose pages arrive with their own issues; until then their entry explains what
-# they will hold, so the navigation is complete from the first day.
-PENDING_AREAS = {
-    "planning": {
-        "title": "Quy hoạch cán bộ",
-        "icon": "diagram-3",
-        "description": "Quy hoạch cán bộ theo đơn vị và nhiệm kỳ, rà soát hằng năm và phê duyệt.",
-    },
-    "training": {
-        "title": "Đào tạo, bồi dưỡng",
-        "icon": "mortarboard",
-        "description": "Khoá học, học viên và kết quả; hoàn thành khoá học cập nhật trình độ của cán bộ.",
-    },
-    "fieldwork": {
-        "title": "Đi cơ sở và đánh giá",
-        "icon": "geo-alt",
-        "description": "Chế độ “1+2”: các đợt đi cơ sở, số ngày, báo cáo, tăng cường cơ sở; "
-        "đánh giá, xếp loại hằng năm.",
-    },
-}
-
-
-def area_pending(request, area: str):
-    return render(request, "area_pending.html", PENDING_AREAS[area])

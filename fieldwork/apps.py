@@ -5,3 +5,29 @@ class FieldworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fieldwork"
     verbose_name = "Đi cơ sở và đánh giá"
+
+    def ready(self):
+        from cadres import registry
+
+        from . import sections
+
+        registry.register_profile_section(
+            registry.ProfileSection(
+                key="fieldwork-trips",
+                title="Đi cơ sở",
+                icon="geo-alt",
+                order=30,
+                template="fieldwork/includes/_cadre_trips.html",
+                provider=sections.trips_section,
+            )
+        )
+        registry.register_profile_section(
+            registry.ProfileSection(
+                key="fieldwork-evaluations",
+                title="Đánh giá, xếp loại",
+                icon="clipboard-check",
+                order=40,
+                template="fieldwork/includes/_cadre_evaluations.html",
+                provider=sections.evaluations_section,
+            )
+        )

@@ -5,3 +5,19 @@ class PlanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "planning"
     verbose_name = "Quy hoạch cán bộ"
+
+    def ready(self):
+        from cadres import registry
+
+        from . import sections
+
+        registry.register_profile_section(
+            registry.ProfileSection(
+                key="planning",
+                title="Quy hoạch",
+                icon="diagram-3",
+                order=10,
+                template="planning/includes/_cadre_section.html",
+                provider=sections.cadre_section,
+            )
+        )

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from config.views import area_pending
+from common.views import area_pending
 
 app_name = "training"
 urlpatterns = [
-    path("", area_pending, {"area": "training"}, name="index"),
+    path(
+        "",
+        area_pending,
+        {
+            "title": "Đào tạo, bồi dưỡng",
+            "icon": "mortarboard",
+            "description": "Khoá học, học viên và kết quả; hoàn thành khoá học cập nhật trình độ của cán bộ.",
+        },
+        name="index",
+    ),
 ]

@@ -6,6 +6,7 @@ cadres 1500…2999 and leaves the first 1,500 alone. The CCCD of cadre i ends wi
 permutation of i, so the numbers are unique and say which cadres already exist.
 """
 
+import argparse
 import datetime
 import time
 from collections.abc import Callable
@@ -14,11 +15,20 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
+
 from ..models import Appointment, Cadre, Commendation, Discipline, Position, Unit
 from .generator import CadreGenerator, DemoCadre, tail
-from .units import DEMO_COMMUNE_CODE, PROVINCE_CODE, seed_units
 
-__all__ = ["DEMO_COMMUNE_CODE", "MAX_CADRES", "PROVINCE_CODE", "SeedResult", "seed_cadres", "seed_units"]
+__all__ = [
+    "DEMO_COMMUNE_CODE",
+    "MAX_CADRES",
+    "PROVINCE_CODE",
+    "SeedResult",
+    "add_arguments",
+    "seed",
+    "seed_cadres",
+]
 
 BATCH_SIZE = 5000
 MAX_CADRES = 1_000_000  # the six-digit CCCD serial keeps up to a million apart
@@ -35,6 +45,28 @@ def demo_anchor(seed: int) -> datetime.date:
         .first()
     )
     return timezone.localdate(created) if created else timezone.localdate()
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--cadres",
+        type=_cadre_count,
+        default=1500,
+        help=f"Số cán bộ mẫu (tối đa {MAX_CADRES:,}); chạy lại chỉ thêm phần còn thiếu.",
+    )
+
+
+def _cadre_count(text: str) -> int:
+    count = int(text)
+    if not 0 <= count <= MAX_CADRES:
+        raise argparse.ArgumentTypeError(f"--cadres phải từ 0 đến {MAX_CADRES}.")
+    return count
+
+
+def seed(*, seed: int, cadres: int, log: Callable[[str], None], **options) -> None:
+    """``seed_demo``'s part for this app: the demo roster."""
+    result = seed_cadres(count=cadres, seed=seed, log=log)
+    log(f"Cán bộ: thêm {result.created}, đã có {result.existing} ({result.seconds:.1f} s).")
 
 
 @dataclass

@@ -7,6 +7,8 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 
+from units.demo import POLICE, PROVINCE_EQUIVALENT
+
 from ..models import (
     CadreStatus,
     Education,
@@ -17,7 +19,6 @@ from ..models import (
     Religion,
     StateManagement,
 )
-from .units import POLICE, PROVINCE_EQUIVALENT
 
 
 class Weighted:

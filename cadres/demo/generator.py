@@ -8,6 +8,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
+from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
+
 from ..models import (
     Appointment,
     AppointmentKind,
@@ -63,7 +65,6 @@ from .data import (
     XA,
     Profile,
 )
-from .units import DEMO_COMMUNE_CODE, PROVINCE_CODE
 
 MERGER_DAY = datetime.date(2025, 7, 1)  # the communes of the 2025 reorganisation start here
 

@@ -13,13 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from simple_history.models import HistoricalRecords
 
-from ..forms import MAX_AGE, MIN_AGE
+from common.dates import today as local_today
+
 from ..models import AccessAction, AccessLog, Cadre, CadreStatus, Position, Unit
 from ..services import appointment_add
-from ..standards import years_before
 from .cells import (
     COLUMN_LABELS,
     COLUMNS,
@@ -35,6 +35,7 @@ from .cells import (
 from .sheet import ImportFileError, Progress, Sheet, read_sheet
 
 APPOINTMENT_NOTE = "Nhập từ tệp Excel"
+DATE_RULE_FIELDS = ("birth_date", "youth_union_joined_on", "party_joined_on", "party_official_on")
 SAMPLE_ROW_MESSAGE = (
     f"“{SAMPLE_FULL_NAME}” là cán bộ ví dụ của tệp mẫu, không phải dữ liệu; hãy xoá dòng này."
 )
@@ -267,18 +268,12 @@ class _RowChecker:
         )
 
     def _dates(self, number: int, data: dict) -> list[Problem]:
-        problems = []
-        birth = data.get("birth_date")
-        if birth and not years_before(self.today, MAX_AGE) <= birth <= years_before(self.today, MIN_AGE):
-            message = f"ngày sinh {birth:%d/%m/%Y}: tuổi phải từ {MIN_AGE} đến {MAX_AGE}."
-            problems.append(self.problem(number, "birth_date", message))
-        for key in ("youth_union_joined_on", "party_joined_on"):
-            day = data.get(key)
-            if day and day > self.today:
-                problems.append(self.problem(number, key, f"ngày {day:%d/%m/%Y} ở tương lai."))
-            elif day and birth and day < birth:
-                problems.append(self.problem(number, key, f"ngày {day:%d/%m/%Y} trước ngày sinh."))
-        return problems
+        """The profile's date rules, as the form checks them (``Cadre.date_problems``)."""
+        dates = {key: data.get(key) for key in DATE_RULE_FIELDS}
+        return [
+            self.problem(number, key, message[0].lower() + message[1:])
+            for key, message in Cadre(**dates).date_problems(self.today).items()
+        ]
 
 
 def _duplicates(entries: list[tuple[int, dict, list[Problem]]], checker: _RowChecker) -> None:
@@ -367,7 +362,7 @@ def cadre_import_check(
 ) -> ImportPlan:
     """Read and check the whole file without writing anything: every problem, and for the
     good rows what would be created or updated."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     with translation.override(settings.LANGUAGE_CODE):
         sheet = read_sheet(path, progress)
         if not sheet.rows:
@@ -483,7 +478,7 @@ def cadre_import_commit(
 ) -> ImportPlan:
     """Check the file again, then save every row or none. The returned plan has
     ``committed`` set when the rows were saved; otherwise its problems say why not."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     plan = cadre_import_check(path, user=user, progress=progress, today=today)
     if not plan.is_valid:
         return plan

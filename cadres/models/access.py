@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
+from units.scope import ScopedQuerySet
+
+from .. import registry
 from .roster import Cadre
-from .units import Unit
 
 
 class AccessAction(models.TextChoices):
@@ -14,10 +17,33 @@ class AccessAction(models.TextChoices):
     IMPORT = "import", "Nhập Excel"
 
 
-class AccessLogQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AccessLogQuerySet":
-        return self.filter(cadre__in=Cadre.objects.visible_to(user)) | self.filter(
-            cadre__isnull=True, user__unit__in=Unit.objects.visible_to(user)
+def access_action_choices() -> list[tuple[str, str]]:
+    """cadres' own actions, then those other apps registered (cadres.registry)."""
+    return [*AccessAction.choices, *((action.key, action.label) for action in registry.access_actions)]
+
+
+class AccessActionField(models.CharField):
+    """The log's action: ``AccessAction`` plus the registered actions, for validation, display
+    and the admin's filter. Migrations see only ``AccessAction``'s choices (``deconstruct``), so
+    an app registering an action needs no migration in ``cadres``; the column is a plain
+    varchar either way."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = access_action_choices
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs["choices"] = AccessAction.choices
+        return name, "django.db.models.CharField", args, kwargs
+
+
+class AccessLogQuerySet(ScopedQuerySet):
+    def scope_condition(self, prefix: str) -> Q:
+        # A read of one record belongs to the record's unit; an export or import (no single
+        # record) to the unit of the user who made it.
+        return Q(cadre__unit__path__startswith=prefix) | Q(
+            cadre__isnull=True, user__unit__path__startswith=prefix
         )
 
 
@@ -28,7 +54,7 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField("thao tác", max_length=16, choices=AccessAction.choices)
+    action = AccessActionField("thao tác", max_length=16)
     cadre = models.ForeignKey(
         Cadre, verbose_name="cán bộ", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -50,5 +76,7 @@ class AccessLog(models.Model):
     def record(
         cls, user, action: str, *, cadre: Cadre | None = None, rows: int = 1, detail: str = ""
     ) -> None:
+        if action not in dict(access_action_choices()):
+            raise ValueError(f"Unknown access-log action {action!r}: register it in cadres.registry.")
         if user.can_see_sensitive:
             cls.objects.create(user=user, action=action, cadre=cadre, rows=rows, detail=detail[:500])

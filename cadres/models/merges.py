@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import models
 
+from units.scope import ScopedQuerySet
+
 from .units import Unit
 
 
-class UnitMergeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "UnitMergeQuerySet":
-        return self.filter(target__in=Unit.objects.visible_to(user))
+class UnitMergeQuerySet(ScopedQuerySet):
+    unit_field = "target"
 
 
 class UnitMerge(models.Model):

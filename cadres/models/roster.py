@@ -2,10 +2,15 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
+
+from common.dates import today, years_before
+from units.scope import ScopedQuerySet
 
 from ..text import fold, normalize_text_fields
 from .catalogue import (
@@ -26,10 +31,12 @@ from .catalogue import (
 )
 from .units import Unit
 
+# Sanity bounds of a birth date (not a rule of the Youth Union: those live in PositionStandard).
+MIN_AGE, MAX_AGE = 14, 70
 
-class CadreQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CadreQuerySet":
-        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+class CadreQuerySet(ScopedQuerySet):
+    unit_field = "unit"
 
     def active(self) -> "CadreQuerySet":
         return self.filter(status=CadreStatus.ACTIVE)
@@ -184,6 +191,33 @@ class Cadre(TextNormalizingModel):
     def get_absolute_url(self) -> str:
         return reverse("cadres:cadre-detail", args=[self.pk])
 
+    def clean(self):
+        if problems := self.date_problems(today()):
+            raise ValidationError(problems)
+
+    def date_problems(self, day: datetime.date) -> dict[str, str]:
+        """The rules between this profile's dates, field → message: the one place the form and
+        the import check them."""
+        problems = {}
+        birth = self.birth_date
+        if birth and not years_before(day, MAX_AGE) <= birth <= years_before(day, MIN_AGE):
+            problems["birth_date"] = (
+                f"Ngày sinh {birth:%d/%m/%Y} không hợp lệ: tuổi phải từ {MIN_AGE} đến {MAX_AGE}."
+            )
+        for name in ("youth_union_joined_on", "party_joined_on", "party_official_on"):
+            value = getattr(self, name)
+            label = self._meta.get_field(name).verbose_name
+            if value and value > day:
+                problems[name] = f"{capfirst(label)} {value:%d/%m/%Y} ở tương lai."
+            elif value and birth and value < birth:
+                problems[name] = f"{capfirst(label)} {value:%d/%m/%Y} trước ngày sinh."
+        joined, official = self.party_joined_on, self.party_official_on
+        if official and not joined:
+            problems.setdefault("party_joined_on", "Cần nhập ngày vào Đảng khi đã có ngày chính thức.")
+        elif official and joined and official < joined:
+            problems.setdefault("party_official_on", "Ngày chính thức không thể trước ngày vào Đảng.")
+        return problems
+
     def build_search_text(self) -> str:
         return fold(" ".join(filter(None, [self.full_name, self.other_name, self.national_id, self.phone])))
 
@@ -196,7 +230,7 @@ class Cadre(TextNormalizingModel):
 
     @property
     def age(self) -> int:
-        return self.age_on(datetime.date.today())
+        return self.age_on(today())
 
     @property
     def is_active(self) -> bool:
@@ -223,9 +257,9 @@ class AppointmentKind(models.TextChoices):
     CONCURRENT = "concurrent", "Kiêm nhiệm"
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AppointmentQuerySet":
-        return self.filter(cadre__in=Cadre.objects.visible_to(user))
+class AppointmentQuerySet(ScopedQuerySet):
+    # A post is seen with its cadre's record (a past post may be in a unit outside the scope).
+    unit_field = "cadre__unit"
 
     def open(self) -> "AppointmentQuerySet":
         return self.filter(ended_on__isnull=True)
@@ -277,9 +311,8 @@ class Appointment(TextNormalizingModel):
         return self.kind == AppointmentKind.CONCURRENT
 
 
-class RecordQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "RecordQuerySet":
-        return self.filter(cadre__in=Cadre.objects.visible_to(user))
+class RecordQuerySet(ScopedQuerySet):
+    unit_field = "cadre__unit"
 
 
 class Commendation(TextNormalizingModel):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import editor_required
 
+from .. import registry
 from ..filters import CadreFilter
 from ..forms import (
     AppointmentCloseForm,
@@ -33,13 +34,6 @@ from ..standards import StandardBook
 from .access import get_cadre_for_user
 
 PAGE_SIZE = 50
-# Sections that the planning, training and field-work areas will fill.
-PENDING_SECTIONS = [
-    ("Quy hoạch", "diagram-3", "Chưa có dữ liệu quy hoạch cho cán bộ này."),
-    ("Đào tạo, bồi dưỡng", "mortarboard", "Chưa có khoá đào tạo, bồi dưỡng nào được ghi nhận."),
-    ("Đi cơ sở", "geo-alt", "Chưa có đợt đi cơ sở nào được ghi nhận."),
-    ("Đánh giá, xếp loại", "clipboard-check", "Chưa có kết quả đánh giá, xếp loại."),
-]
 RECORD_FORMS = {
     "commendation": (CommendationForm, "khen thưởng"),
     "discipline": (DisciplineForm, "kỷ luật"),
@@ -91,7 +85,8 @@ def cadre_detail(request, pk: int):
             "commendations": cadre.commendations.all(),
             "disciplines": cadre.disciplines.all() if sensitive else None,
             "history": cadre_history(cadre, sensitive=sensitive),
-            "pending_sections": PENDING_SECTIONS,
+            # Cards of the other apps (planning, training, field work…), cadres.registry.
+            "sections": registry.profile_sections_for(request, cadre),
         },
     )
 

@@ -2,23 +2,28 @@
 
 import re
 
-from django.http import HttpResponse
+from common.downloads import bytes_response
+from common.pdf import render_pdf
+from common.text import fold
 
+from .. import registry
 from ..models import AccessAction, AccessLog
-from ..pdf import cv_context, render_pdf
-from ..text import fold
+from ..pdf import cv_context
 from .access import get_cadre_for_user
 
 
 def cadre_cv_pdf(request, pk: int):
     cadre = get_cadre_for_user(request.user, pk)
-    pdf = render_pdf("cadres/cadre_cv.html", cv_context(cadre, user=request.user), request=request)
+    context = cv_context(cadre, user=request.user)
+    # Then the rows other apps add (the training app's courses…), through cadres.registry.
+    context["training_rows"] = [
+        *context["training_rows"],
+        *registry.cv_rows("training", cadre=cadre, user=request.user),
+    ]
+    pdf = render_pdf("cadres/cadre_cv.html", context, request=request)
     AccessLog.record(request.user, AccessAction.CV, cadre=cadre)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="so-yeu-ly-lich-{_slug(cadre.full_name)}.pdf"'
-    # Personal data: keep it out of shared caches and the browser's disk cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # Personal data: the response stays out of shared caches and the browser's disk cache.
+    return bytes_response(pdf, f"so-yeu-ly-lich-{_slug(cadre.full_name)}.pdf", inline=True)
 
 
 def _slug(name: str) -> str:

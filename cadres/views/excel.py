@@ -1,42 +1,26 @@
-"""The roster in and out of Excel: export of the filtered list, the import template, and the
-import itself (upload → check with progress → preview → commit)."""
-
-import re
-import tempfile
-from urllib.parse import quote
+"""The roster in and out of Excel: export of the filtered list (large ones as a task whose file
+the user downloads when ready), the import template, and the import itself (upload → check with
+progress → preview → commit)."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import editor_required
+from common.downloads import file_response, mark_download_ready, spooled_file
 
-from ..exports import XLSX_CONTENT_TYPE, roster_filenames, write_import_template, write_roster
+from ..exports import write_import_template
 from ..filters import CadreFilter, describe_filters
-from ..imports import ImportFileError, ImportJob, check_upload, scope_units
-from ..models import AccessAction, AccessLog, Cadre
+from ..imports import ImportFileError, check_upload, scope_units
+from ..imports.jobs import import_job_commit, import_job_create
+from ..models import ExportJob, ExportStatus, ImportJob
+from ..tasks import export_job_create, roster_filter, write_filtered_roster
 
-DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{8,40}")
-
-
-def _spool():
-    # FileResponse closes the file once it is sent; a with-block would close it too early.
-    return tempfile.TemporaryFile()
-
-
-def _xlsx_response(out, filename: str, *, display_name: str = "") -> FileResponse:
-    """A download named ``filename`` (ASCII), or ``display_name`` by browsers that read the
-    UTF-8 ``filename*`` (RFC 6266), which is all current ones."""
-    out.seek(0)
-    response = FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-    if display_name:
-        response["Content-Disposition"] += f"; filename*=UTF-8''{quote(display_name)}"
-    return response
+RECENT_JOBS = 5
 
 
 def _filter_errors(filterset: CadreFilter) -> str:
@@ -47,10 +31,9 @@ def _filter_errors(filterset: CadreFilter) -> str:
     return "; ".join(parts)
 
 
-@require_GET
-def cadre_export(request):
-    """The list page's filters, the list page's rows: one FilterSet for both."""
-    filterset = CadreFilter(request.GET, queryset=Cadre.objects.visible_to(request.user), request=request)
+def _checked_roster_filter(request) -> CadreFilter | None:
+    """The list page's filters, or ``None`` when they are invalid (with a message to show)."""
+    filterset = roster_filter(request.GET, user=request.user)
     if "unit" in filterset.errors:
         # A unit outside the user's scope does not exist for them, as everywhere else.
         raise Http404
@@ -58,40 +41,84 @@ def cadre_export(request):
         messages.error(
             request, f"Bộ lọc không hợp lệ, không xuất được danh sách. {_filter_errors(filterset)}"
         )
+        return None
+    return filterset
+
+
+def _export_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("download_token", None)
+    return query.urlencode()
+
+
+@require_GET
+def cadre_export(request):
+    """The list page's filters, the list page's rows: one FilterSet for both. A large list is
+    written by a task instead, so that no web worker is held for it: the page says so and offers
+    to start it."""
+    filterset = _checked_roster_filter(request)
+    if filterset is None:
         return render(request, "400.html", status=400)
-    today = timezone.localdate()
-    out = _spool()
-    count = write_roster(
-        out,
-        filterset.qs.select_related("unit", "position").iterator(chunk_size=2000),
-        include_sensitive=request.user.can_see_sensitive,
-        title=f"DANH SÁCH CÁN BỘ ĐOÀN (xuất ngày {today:%d/%m/%Y})",
-        notes=describe_filters(filterset),
+    count = filterset.qs.count()
+    if count >= settings.EXPORT_BACKGROUND_MIN_ROWS:
+        context = {
+            "count": count,
+            "notes": describe_filters(filterset),
+            "query": _export_query(request),
+            "recent_jobs": ExportJob.objects.owned_by(request.user)[:RECENT_JOBS],
+        }
+        return render(request, "cadres/cadre_export_start.html", context)
+    out = spooled_file()
+    _, filename, display_name = write_filtered_roster(
+        out, filterset, user=request.user, query=request.GET.urlencode()
     )
-    # Personal data law: exports of records are logged (DOMAIN.md §3).
-    AccessLog.record(request.user, AccessAction.EXPORT, rows=count, detail=request.GET.urlencode())
-    unit = filterset.form.cleaned_data.get("unit") or request.user.unit
-    filename, display_name = roster_filenames(unit, today)
-    response = _xlsx_response(out, filename, display_name=display_name)
-    _mark_download_ready(request, response)
+    response = file_response(out, display_name, ascii_name=filename)
+    mark_download_ready(request, response)
     return response
 
 
-def _mark_download_ready(request, response) -> None:
-    """Echo the page's download token in a cookie: the page's script watches for it to end
-    its "preparing the file" indicator, since a download never loads a new page."""
-    token = request.GET.get("download_token", "")
-    if DOWNLOAD_TOKEN.fullmatch(token):
-        response.set_cookie("download_token", token, max_age=120, samesite="Lax", secure=request.is_secure())
+@require_POST
+def cadre_export_start(request):
+    filterset = _checked_roster_filter(request)
+    if filterset is None:
+        return render(request, "400.html", status=400)
+    return redirect(export_job_create(user=request.user, query=_export_query(request)))
+
+
+def _get_export_job(request, token) -> ExportJob:
+    """A user's own exports only: another user's answers 404."""
+    return get_object_or_404(ExportJob.objects.owned_by(request.user), token=token)
+
+
+@require_GET
+def export_job(request, token):
+    return render(request, "cadres/cadre_export_job.html", {"job": _get_export_job(request, token)})
+
+
+@require_GET
+def export_job_status(request, token):
+    """Polled by the progress bar; once the work is over the page reloads to show the outcome."""
+    job = _get_export_job(request, token)
+    if not job.is_running:
+        return HttpResponseClientRefresh()
+    return render(request, "cadres/includes/_job_progress.html", {"job": job})
+
+
+@require_GET
+def export_job_download(request, token):
+    job = _get_export_job(request, token)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404  # not written yet, failed, or removed after a day
+    return file_response(job.file.open("rb"), job.display_name, ascii_name=job.filename)
 
 
 @editor_required
 @require_GET
 def import_template(request):
     units = scope_units(request.user).active().with_parent_name()
-    out = _spool()
+    out = spooled_file()
     write_import_template(out, units=units, example_unit=request.user.unit or units.first())
-    return _xlsx_response(out, "mau-nhap-can-bo.xlsx")
+    return file_response(out, "mau-nhap-can-bo.xlsx", private=False)
 
 
 class ImportUploadForm(forms.Form):
@@ -112,40 +139,39 @@ def cadre_import(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = ImportJob.create(upload=form.cleaned_data["file"], user=request.user)
+            job = import_job_create(upload=form.cleaned_data["file"], user=request.user)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            job.start_check(request.user)
             return redirect(job)
-    context = {"form": form, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+    context = {
+        "form": form,
+        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        "recent_jobs": ImportJob.objects.owned_by(request.user)[:RECENT_JOBS],
+    }
     return render(request, "cadres/cadre_import.html", context, status=400 if form.errors else 200)
 
 
-def _get_job(request, token: str) -> ImportJob:
+def _get_import_job(request, token) -> ImportJob:
     """Only the user who uploaded a file may see or commit it."""
-    job = ImportJob.get(token, request.user)
-    if job is None:
-        raise Http404
-    return job
+    return get_object_or_404(ImportJob.objects.owned_by(request.user), token=token)
 
 
 @editor_required
 @require_http_methods(["GET", "POST"])
-def import_job(request, token: str):
-    job = _get_job(request, token)
+def import_job(request, token):
+    job = _get_import_job(request, token)
     if request.method == "POST":
-        job.start_commit(request.user)
+        import_job_commit(job)
         return redirect(job)
-    context = {"job": job, "state": job.state}
-    return render(request, "cadres/cadre_import_job.html", context)
+    return render(request, "cadres/cadre_import_job.html", {"job": job, "state": job.result})
 
 
 @editor_required
 @require_GET
-def import_job_status(request, token: str):
+def import_job_status(request, token):
     """Polled by the progress bar; once the work is over the page reloads to show the outcome."""
-    job = _get_job(request, token)
+    job = _get_import_job(request, token)
     if not job.is_running:
         return HttpResponseClientRefresh()
-    return render(request, "cadres/includes/_import_progress.html", {"job": job})
+    return render(request, "cadres/includes/_job_progress.html", {"job": job})

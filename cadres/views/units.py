@@ -17,8 +17,8 @@ def cadre_counts(user, under: Unit | None = None) -> Counter:
     totals: Counter = Counter()
     for row in cadres.values("unit__path").annotate(n=Count("pk")).order_by():
         path = row["unit__path"]
-        for end in range(Unit.steplen, len(path) + 1, Unit.steplen):
-            totals[path[:end]] += row["n"]
+        for prefix in Unit.path_prefixes(path):
+            totals[prefix] += row["n"]
     return totals
 
 
@@ -80,8 +80,7 @@ def _nest(units: list[Unit]) -> None:
 def unit_detail(request, pk: int):
     unit = get_unit_for_user(request.user, pk)
     visible = Unit.objects.visible_to(request.user)
-    ancestor_paths = [unit.path[:end] for end in range(unit.steplen, len(unit.path), unit.steplen)]
-    ancestors = visible.filter(path__in=ancestor_paths)
+    ancestors = visible.filter(path__in=unit.ancestor_paths())
     children = list(visible.filter(path__startswith=unit.path, depth=unit.depth + 1))
     counts = cadre_counts(request.user, under=unit)
     for child in children:

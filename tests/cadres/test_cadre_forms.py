@@ -173,3 +173,36 @@ def test_it_offers_units_with_their_parents_when_adding_a_cadre_or_a_post(
         html = client.get(url).content.decode()
         assert f'<option value="{tree.branch_a.pk}">Chi đoàn thôn 1 – Đoàn xã An Bình</option>' in html, url
         assert f'<option value="{tree.branch_b.pk}">Chi đoàn tổ 2 – Đoàn phường Bắc Sơn</option>' in html, url
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("youth_union_joined_on", "2090-03-26", "Ngày vào Đoàn 26/03/2090 ở tương lai."),
+        ("party_joined_on", "1990-01-01", "Ngày vào Đảng 01/01/1990 trước ngày sinh."),
+        ("birth_date", "01/01/1900", "tuổi phải từ 14 đến 70"),
+    ],
+)
+def test_it_applies_the_profiles_date_rules_from_the_model(
+    client, commune_editor, tree, field, value, message
+):
+    client.force_login(commune_editor)
+
+    response = client.post(CREATE, valid_data(tree.commune_a, **{field: value}))
+
+    assert message in response.content.decode()
+    assert not Cadre.objects.exists()
+
+
+def test_the_model_and_the_import_share_the_date_rules(tree):
+    import datetime
+
+    cadre = Cadre(
+        birth_date=datetime.date(1998, 3, 12),
+        party_joined_on=None,
+        party_official_on=datetime.date(2020, 1, 1),
+    )
+
+    assert cadre.date_problems(datetime.date(2026, 11, 22)) == {
+        "party_joined_on": "Cần nhập ngày vào Đảng khi đã có ngày chính thức."
+    }

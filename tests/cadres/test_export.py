@@ -15,6 +15,8 @@ from cadres.models import (
     AccessAction,
     AccessLog,
     Education,
+    ExportJob,
+    ExportStatus,
     Gender,
     ItLevel,
     LanguageLevel,
@@ -23,8 +25,17 @@ from cadres.models import (
 )
 
 URL = reverse("cadres:cadre-export")
+START_URL = reverse("cadres:cadre-export-start")
 LIST_URL = reverse("cadres:cadre-list")
 HEADER_ROW = 3
+
+
+@pytest.fixture(autouse=True)
+def _tasks_within_the_request(settings, tmp_path):
+    """Tasks run as they are enqueued (tests/cadres/test_tasks.py runs them through real workers);
+    files are stored in a temporary folder."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def workbook_of(response):
@@ -266,3 +277,97 @@ def test_it_echoes_the_download_token_for_the_progress_indicator(client, provinc
     response = client.get(URL, {"download_token": "abc123xyz"})
     assert response.cookies["download_token"].value == "abc123xyz"
     assert "download_token" not in client.get(URL, {"download_token": "<script>"}).cookies
+
+
+# --- Large lists: a task writes the file, the user downloads it when ready --------------------
+
+
+@pytest.fixture
+def large(settings):
+    settings.EXPORT_BACKGROUND_MIN_ROWS = 2
+
+
+def test_it_offers_a_task_for_a_large_list_instead_of_writing_it_in_the_request(
+    client, province_editor, roster, large
+):
+    client.force_login(province_editor)
+    response = client.get(URL, {"gender": Gender.FEMALE, "download_token": "abc123xyz"})
+
+    assert response.status_code == 200 and not response.get("Content-Disposition")
+    content = response.content.decode()
+    assert "Danh sách có <strong>3 cán bộ</strong> (Giới tính: Nữ;" in content
+    assert f'action="{START_URL}?gender=female&amp;status=active"' not in content
+    assert f'action="{START_URL}?gender=female"' in content  # the filters, not the download token
+    assert not AccessLog.objects.exists() and not ExportJob.objects.exists()
+
+
+def test_it_exports_a_large_filtered_list_through_a_task_cell_by_cell(
+    client, province_editor, roster, tree, large
+):
+    client.force_login(province_editor)
+    filters = {"unit": tree.commune_a.pk, "gender": Gender.FEMALE}
+    listed = list(client.get(LIST_URL, filters).context["page"].object_list)
+
+    response = client.post(f"{START_URL}?unit={tree.commune_a.pk}&gender=female&download_token=abc123xyz")
+
+    job = ExportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.user, job.status, job.rows) == (province_editor, ExportStatus.DONE, 2)
+    assert job.query == f"unit={tree.commune_a.pk}&gender=female"
+    assert job.file.name.startswith("exports/")
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Tệp đã sẵn sàng: 2 cán bộ." in page and job.get_download_url() in page
+    download = client.get(job.get_download_url())
+    assert download_names(download)[1].startswith("Cán bộ_Đoàn xã An Bình_")
+    header, rows = table(download)
+    assert header[:4] == ["STT", "Họ và tên", "Ngày sinh", "Giới tính"]
+    for number, (row, cadre) in enumerate(zip(rows, listed, strict=True), start=1):
+        assert row[0] == number
+        assert [as_date(value) for value in row[1:]] == expected_row(cadre)
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.rows, log.detail) == (
+        province_editor,
+        AccessAction.EXPORT,
+        2,
+        job.query,
+    )
+
+
+def test_it_leaves_sensitive_columns_out_of_a_viewers_large_export(client, viewer, roster, large):
+    client.force_login(viewer)
+    client.post(START_URL)
+    header, rows = table(client.get(ExportJob.objects.get().get_download_url()))
+    assert not {"Dân tộc", "Tôn giáo", "Ngày vào Đảng"} & set(header)
+    assert len(rows) == 4  # the province, not the other province's cadre
+
+
+def test_it_refuses_a_bad_export_request(client, commune_editor, roster, tree, large):
+    client.force_login(commune_editor)
+    assert client.get(START_URL).status_code == 405  # starting an export is a change: POST only
+    assert client.post(f"{START_URL}?unit={tree.commune_b.pk}").status_code == 404
+    response = client.post(f"{START_URL}?age_min=abc")
+    assert response.status_code == 400 and "Bộ lọc không hợp lệ" in response.content.decode()
+    assert not ExportJob.objects.exists()
+
+
+def test_it_keeps_a_users_export_from_other_users(client, province_editor, commune_editor, roster, large):
+    client.force_login(province_editor)
+    client.post(START_URL)
+    job = ExportJob.objects.get()
+    client.force_login(commune_editor)
+    for url in (job.get_absolute_url(), job.get_status_url(), job.get_download_url()):
+        assert client.get(url).status_code == 404
+
+
+def test_it_removes_an_export_file_after_a_day(client, province_editor, roster, large):
+    client.force_login(province_editor)
+    client.post(START_URL)
+    old = ExportJob.objects.get()
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+
+    client.post(START_URL)
+
+    old.refresh_from_db()
+    assert not old.file
+    assert client.get(old.get_download_url()).status_code == 404
+    assert "Tệp đã được xoá khỏi máy chủ sau một ngày." in client.get(old.get_absolute_url()).content.decode()

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,18 +35,20 @@ HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đ
 
 
 @pytest.fixture(autouse=True)
-def _imports_in_request(settings, tmp_path):
-    settings.IMPORT_BACKGROUND = False
-    settings.IMPORT_TEMP_DIR = tmp_path / "imports"
+def _tasks_within_the_request(settings, tmp_path):
+    """Tasks run as they are enqueued (tests/cadres/test_tasks.py runs them through real workers);
+    uploads are stored in a temporary folder."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def upload(client, content: bytes, name: str = "danh-sach.xlsx"):
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content)})
 
 
-def job_page(client, content: bytes):
-    """Upload a file and follow to its page (checked within the request in tests)."""
-    response = upload(client, content)
+def job_page(client, content: bytes, name: str = "danh-sach.xlsx"):
+    """Upload a file and follow to its page (small files are checked within the request)."""
+    response = upload(client, content, name)
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"], client.get(response["Location"])
 
@@ -578,15 +581,160 @@ def test_it_refuses_the_example_cadre_of_an_old_template(client, province_editor
 def test_it_polls_progress_until_the_work_is_over(client, province_editor):
     client.force_login(province_editor)
     url, _ = job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095000901")]))
-    job = ImportJob.get(url.rstrip("/").rsplit("/", 1)[-1], province_editor)
+    job = ImportJob.objects.get(user=province_editor)
     status_url = reverse("cadres:cadre-import-status", args=[job.token])
 
     assert client.get(status_url).headers["HX-Refresh"] == "true"  # checked already: reload the page
 
-    job.update(status=JobStatus.SAVING, stage="save", done=40, total=160)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.SAVING, stage="check", done=40, total=160)
     response = client.get(status_url)
     content = response.content.decode()
-    assert "Đã lưu 40/160 dòng" in content
+    assert "Đã kiểm tra 40/160 dòng" in content
     assert 'hx-trigger="every 1s"' in content
     assert 'aria-valuenow="25"' in content
-    assert "Đã lưu 40/160 dòng" in client.get(url).content.decode()
+    assert "Đã kiểm tra 40/160 dòng" in client.get(url).content.decode()
+
+    # Rows are saved in one transaction, unseen by other connections: that count comes through
+    # the cache.
+    job.refresh_from_db()
+    job.report_progress("save", 1200, 1600)
+    content = client.get(status_url).content.decode()
+    assert "Đang lưu dữ liệu…" in content
+    assert "Đã lưu 1.200/1.600 dòng" in content
+    assert 'aria-valuenow="75"' in content
+
+
+# --- The job: storage, commit once, failures --------------------------------------------------
+
+
+def test_it_keeps_the_upload_in_storage_until_it_is_committed(client, province_editor, tree):
+    client.force_login(province_editor)
+    url, _ = job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095001401")]))
+    job = ImportJob.objects.get()
+    stored = job.file.name
+    assert stored.startswith("imports/") and default_storage.exists(stored)
+    assert job.task_id == ""  # a small file is checked within the request
+
+    client.post(url)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert not job.file and not default_storage.exists(stored)
+
+
+def test_it_commits_once_however_often_confirmed(client, province_editor, tree):
+    client.force_login(province_editor)
+    url, _ = job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095001501", post="Bí thư")]))
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    assert Cadre.objects.get().appointments.count() == 1
+
+
+def test_it_saves_nothing_when_a_row_breaks_a_database_constraint_midway(
+    client, province_editor, tree, monkeypatch
+):
+    from cadres.imports import service
+    from tests.factories import CadreFactory
+
+    client.force_login(province_editor)
+    rows = [row(f"Cán Bộ {n}", f"0010950016{n:02d}") for n in range(5)]
+    url, _ = job_page(client, xlsx_bytes([HEADER, *rows]))
+    real_save_row, saved = service._save_row, []
+
+    def someone_adds_the_fourth_cccd_meanwhile(planned, **kwargs):
+        if len(saved) == 3:
+            CadreFactory(unit=tree.commune_b, national_id="001095001603")
+        real_save_row(planned, **kwargs)
+        saved.append(planned.row)
+
+    monkeypatch.setattr(service, "_save_row", someone_adds_the_fourth_cccd_meanwhile)
+    client.post(url)
+
+    page = client.get(url)
+    assert saved == [2, 3, 4]  # three rows were written before the fourth broke the unique CCCD…
+    assert not Cadre.objects.exists()  # …and the whole import was rolled back
+    assert page.context["job"].status == JobStatus.FAILED
+    assert (
+        "<strong>Không nhập được:</strong> Dữ liệu vừa thay đổi trong lúc nhập (có số CCCD vừa được thêm); "
+        "không có gì được lưu. Hãy thử lại." in page.content.decode()
+    )
+
+
+def test_it_shows_an_import_whose_worker_died_as_failed(client, province_editor, tree):
+    client.force_login(province_editor)
+    url, _ = job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095001701")]))
+    job = ImportJob.objects.get()
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.SAVING, stage="check", updated_at=long_ago)
+
+    page = client.get(url)
+
+    assert page.context["job"].current_status == JobStatus.FAILED
+    assert "Quá trình nhập bị gián đoạn; không có dữ liệu nào được lưu." in page.content.decode()
+    assert client.get(job.get_status_url()).headers["HX-Refresh"] == "true"
+    assert not Cadre.objects.exists()
+
+
+def test_it_says_so_when_a_job_waits_long_for_the_worker(client, province_editor, tree):
+    client.force_login(province_editor)
+    job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095001801")]))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKING, stage="queued")
+    assert "vẫn đang chờ trong hàng đợi" not in client.get(job.get_status_url()).content.decode()
+
+    a_while_ago = timezone.now() - datetime.timedelta(minutes=2)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=a_while_ago)
+
+    content = client.get(job.get_status_url()).content.decode()
+    assert "Đang chờ đến lượt xử lý" in content
+    assert "vẫn đang chờ trong hàng đợi" in content  # still waiting, not failed: the task is queued
+
+
+def test_it_removes_files_of_previews_abandoned_for_a_day(client, province_editor, tree):
+    client.force_login(province_editor)
+    job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095001901")]))
+    old = ImportJob.objects.get()
+    old_file = old.file.name
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(hours=25))
+
+    job_page(client, xlsx_bytes([HEADER, row("Lê Thị Hạnh", "001095001902")]))
+
+    old.refresh_from_db()
+    assert not old.file and not default_storage.exists(old_file)
+    assert default_storage.exists(ImportJob.objects.exclude(pk=old.pk).get().file.name)
+
+
+def test_it_removes_the_file_with_the_job(client, province_editor, tree):
+    client.force_login(province_editor)
+    job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095002101")]))
+    stored = ImportJob.objects.get().file.name
+
+    province_editor.delete()  # the user's jobs go with them
+
+    assert not ImportJob.objects.exists()
+    assert not default_storage.exists(stored)
+
+
+def test_it_lists_a_users_own_recent_imports(client, province_editor, commune_editor, tree):
+    client.force_login(commune_editor)
+    job_page(client, xlsx_bytes([HEADER, row("Lê Văn Khác", "001095002001")]), name="cua-xa.xlsx")
+    client.force_login(province_editor)
+    job_page(client, xlsx_bytes([HEADER, row("Trần Văn Bình", "001095002002")]), name="cua-tinh.xlsx")
+
+    content = client.get(IMPORT_URL).content.decode()
+
+    assert "cua-tinh.xlsx" in content and "Chờ xác nhận" in content
+    assert "cua-xa.xlsx" not in content
+
+
+def test_it_checks_the_profiles_date_rules_as_the_form_does(client, province_editor, tree):
+    client.force_login(province_editor)
+    header = [*HEADER, "Ngày vào Đoàn", "Ngày vào Đảng"]
+    content = xlsx_bytes([header, [*row("Lê Văn Mới", "001095000042"), "26/03/2090", "01/01/1990"]])
+
+    _, page = job_page(client, content)
+
+    html = page.content.decode()
+    assert "ngày vào Đoàn 26/03/2090 ở tương lai." in html
+    assert "ngày vào Đảng 01/01/1990 trước ngày sinh." in html
+    assert not Cadre.objects.filter(national_id="001095000042").exists()

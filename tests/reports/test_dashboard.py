@@ -16,3 +16,13 @@ def test_it_counts_the_users_scope_and_its_warnings(client, commune_editor, tree
     assert figures["women"] == 1
     assert figures["over_age"] == 1
     assert figures["near_age"] == 0
+
+
+def test_it_names_the_warning_period_from_the_setting(client, province_editor, settings):
+    settings.AGE_WARNING_MONTHS = 18
+    client.force_login(province_editor)
+
+    html = client.get("/").content.decode()
+
+    assert "Sắp quá tuổi (18 tháng)" in html
+    assert "12 tháng" not in html

@@ -1,7 +1,11 @@
-"""The demo province's unit tree: a post-2025 province (no district level) with its
-communes, wards, schools, enterprises and chi đoàn."""
+"""Demo data of the units app (``seed_demo`` calls ``seed``): a post-2025 province (no district
+level) with its communes, wards, schools, enterprises and chi đoàn."""
 
-from ..models import Sector, Unit, UnitKind, UnitLevel
+from collections.abc import Callable
+
+from django.db import transaction
+
+from .models import Sector, Unit, UnitKind, UnitLevel
 
 PROVINCE_CODE = "GL"
 DEMO_COMMUNE_CODE = "GL-P01"
@@ -146,3 +150,10 @@ def seed_units() -> Unit:
     )
     _branches(police, ["Chi đoàn phòng {}"], count=3, sector=Sector.ARMED_FORCES)
     return province
+
+
+def seed(*, log: Callable[[str], None], **options) -> None:
+    """``seed_demo``'s part for this app: the demo province's unit tree."""
+    with transaction.atomic():
+        seed_units()
+    log(f"Đơn vị: {Unit.objects.count()}")

@@ -1,0 +1,47 @@
+"""Demo data for every area of the app, from each app's own ``demo`` module, in the order of
+INSTALLED_APPS (units, accounts, cadres, planning, training, fieldwork, reports: each builds on
+the ones before). Idempotent: a re-run updates, never duplicates.
+
+A ``demo`` module has ``seed(*, seed: int, log, **options)`` and, if it takes options of its
+own, ``add_arguments(parser)``. The command lives here, in the app that owns users, and finds
+the modules by name, so that no app imports one above it.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from units.models import Unit
+
+
+def demo_modules() -> list[ModuleType]:
+    modules = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        if find_spec(config.name) and find_spec(name):
+            modules.append(import_module(name))
+    return modules
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu (đơn vị, người dùng, cán bộ…). Chạy lại nhiều lần không tạo trùng."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2025, help="Hạt giống ngẫu nhiên.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Chỉ nạp khi cơ sở dữ liệu chưa có đơn vị nào."
+        )
+        for module in demo_modules():
+            if hasattr(module, "add_arguments"):
+                module.add_arguments(parser)
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and Unit.objects.exists():
+            self.stdout.write("Cơ sở dữ liệu đã có dữ liệu: bỏ qua nạp dữ liệu mẫu.")
+            return
+        for module in demo_modules():
+            module.seed(log=self.stdout.write, **options)
+        self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu."))

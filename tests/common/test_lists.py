@@ -1,0 +1,105 @@
+"""common/templatetags/lists.py and the pagination bar."""
+
+from django.core.paginator import Paginator
+from django.template import Context, Template
+from django.template.loader import render_to_string
+
+
+def render(source: str, request, **context) -> str:
+    return Template("{% load lists %}" + source).render(Context({"request": request, **context}))
+
+
+def test_url_with_replaces_one_parameter_and_keeps_the_others(rf):
+    request = rf.get("/cadres/", {"q": "lan", "unit": "7", "page": "3"})
+
+    assert render("{% url_with page=4 %}", request) == "?q=lan&amp;unit=7&amp;page=4"
+
+
+def test_url_with_none_removes_a_parameter(rf):
+    request = rf.get("/cadres/", {"q": "lan", "page": "3"})
+
+    assert render("{% url_with page=None %}", request) == "?q=lan"
+
+
+def test_a_sort_header_sorts_by_its_column_and_back_to_the_first_page(rf):
+    request = rf.get("/cadres/", {"q": "lan", "page": "3"})
+
+    html = render('{% sort_header "name" "Họ và tên" %}', request)
+
+    assert html == '<a href="?q=lan&amp;sort=name" aria-sort="none">Họ và tên</a>'
+
+
+def test_a_second_click_on_a_sort_header_reverses_and_a_third_restores(rf):
+    ascending = render('{% sort_header "name" "Họ và tên" %}', rf.get("/", {"sort": "name"}))
+    descending = render('{% sort_header "name" "Họ và tên" %}', rf.get("/", {"sort": "-name"}))
+
+    assert 'href="?sort=-name"' in ascending and 'aria-sort="ascending"' in ascending
+    assert "bi-sort-up" in ascending
+    assert 'href="?sort=name"' in descending and 'aria-sort="descending"' in descending
+    assert "bi-sort-down" in descending
+
+
+def test_a_sort_header_of_another_column_is_not_marked(rf):
+    html = render('{% sort_header "unit" "Đơn vị" %}', rf.get("/", {"sort": "name"}))
+
+    assert 'href="?sort=unit"' in html and 'aria-sort="none"' in html and "bi-sort" not in html
+
+
+def test_a_sort_header_escapes_its_label(rf):
+    html = render("{% sort_header 'name' label %}", rf.get("/"), label="<b>Tên</b>")
+
+    assert "&lt;b&gt;Tên&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_highlight_marks_the_words_searched_without_accents(rf):
+    html = render("{{ name|highlight:q }}", rf.get("/"), name="Nguyễn Thị Đào", q="nguyen dao")
+
+    assert html == "<mark>Nguyễn</mark> Thị <mark>Đào</mark>"
+
+
+def test_highlight_escapes_the_text(rf):
+    html = render("{{ name|highlight:q }}", rf.get("/"), name="<script>Lan</script> & Lan", q="lan")
+
+    assert html == "&lt;script&gt;<mark>Lan</mark>&lt;/script&gt; &amp; <mark>Lan</mark>"
+
+
+def test_highlight_without_a_search_leaves_the_text_escaped(rf):
+    html = render("{{ name|highlight:q }}", rf.get("/"), name="<i>Lan</i>", q="")
+
+    assert html == "&lt;i&gt;Lan&lt;/i&gt;"
+
+
+def test_the_roster_library_still_offers_the_list_tags(rf):
+    html = Template("{% load roster %}{% url_with page=2 %} {{ 'Lan'|highlight:'lan' }}").render(
+        Context({"request": rf.get("/", {"q": "lan"})})
+    )
+
+    assert html == "?q=lan&amp;page=2 <mark>Lan</mark>"
+
+
+def test_the_pagination_bar_links_pages_with_the_filters_kept(rf):
+    page = Paginator(list(range(95)), 20).page(3)
+    request = rf.get("/cadres/", {"q": "lan", "page": "3"})
+
+    html = render_to_string("common/includes/_pagination.html", {"page": page, "request": request})
+
+    assert "Hiển thị 41–60 / 95" in html and "Trang 3 / 5" in html
+    assert 'href="?q=lan&amp;page=2" rel="prev"' in html and 'href="?q=lan&amp;page=4" rel="next"' in html
+    assert 'href="?q=lan&amp;page=1"' in html and 'href="?q=lan&amp;page=5"' in html
+
+
+def test_a_single_page_has_no_pagination_bar(rf):
+    page = Paginator(list(range(5)), 20).page(1)
+
+    html = render_to_string("common/includes/_pagination.html", {"page": page, "request": rf.get("/")})
+
+    assert html.strip() == ""
+
+
+def test_the_old_pagination_include_shows_the_same_bar(rf):
+    context = {"page": Paginator(list(range(95)), 20).page(1), "request": rf.get("/")}
+
+    old = render_to_string("includes/_pagination.html", context)
+
+    assert old.strip() == render_to_string("common/includes/_pagination.html", context).strip()
+    assert "Trang 1 / 5" in old

@@ -1,0 +1,155 @@
+"""The one rule of scope, checked on every model that belongs to a unit against an independent
+computation: walk from each row to its unit in Python and compare paths."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import models
+from simple_history.models import HistoricalChanges
+
+from accounts.models import Role
+from cadres.models import (
+    AccessAction,
+    AccessLog,
+    Commendation,
+    Discipline,
+    ExportJob,
+    ImportJob,
+    Unit,
+    UnitMerge,
+)
+from tests.factories import UserFactory
+from units.scope import ScopedQuerySet
+
+
+def scoped_models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if not issubclass(model, HistoricalChanges)
+        and isinstance(model._default_manager.all(), ScopedQuerySet)
+    ]
+
+
+def unit_of(obj) -> Unit | None:
+    """The unit a row belongs to, found by following ``unit_field`` attribute by attribute."""
+    field = type(obj)._default_manager.all().unit_field
+    if isinstance(obj, AccessLog):
+        return obj.cadre.unit if obj.cadre_id else obj.user.unit
+    for step in filter(None, field.split("__")):
+        obj = getattr(obj, step)
+        if obj is None:
+            return None
+    return obj
+
+
+def expected_visible(model, user) -> set[int]:
+    if not user.is_active:
+        return set()
+    rows = list(model._default_manager.all())
+    if user.is_superuser or (user.role == Role.ADMIN and user.unit_id is None):
+        return {row.pk for row in rows}
+    if user.unit_id is None:
+        return set()
+    return {
+        row.pk for row in rows if (unit := unit_of(row)) is not None and unit.path.startswith(user.unit.path)
+    }
+
+
+@pytest.fixture
+def world(tree, make_cadre, province_editor):
+    branch_user = UserFactory(username="chidoan", unit=tree.branch_a, role=Role.EDITOR)
+    cadres = [
+        make_cadre(unit, full_name=f"Cán bộ {unit.code}")
+        for unit in (tree.province, tree.commune_a, tree.branch_a, tree.commune_b, tree.district_branch)
+    ]
+    outside = make_cadre(tree.other_commune, full_name="Cán bộ ngoài")
+    for cadre in [*cadres, outside]:
+        Commendation.objects.create(cadre=cadre, awarded_on=datetime.date(2024, 1, 1), form="Giấy khen")
+        Discipline.objects.create(cadre=cadre, decided_on=datetime.date(2024, 1, 1), form="Khiển trách")
+        AccessLog.record(province_editor, AccessAction.VIEW, cadre=cadre)
+    AccessLog.record(branch_user, AccessAction.EXPORT, rows=3)
+    outsider = UserFactory(username="ngoai", unit=tree.other_commune)
+    AccessLog.record(outsider, AccessAction.EXPORT, rows=1)
+    # An import or export job belongs to the unit of the user who started it.
+    for user in (branch_user, outsider):
+        ImportJob.objects.create(user=user, filename="ds.xlsx", size=1)
+        ExportJob.objects.create(user=user)
+    for target in (tree.commune_a, tree.other_commune):
+        merge = UnitMerge.objects.create(
+            target=target, effective_on=datetime.date(2025, 7, 1), performed_by=province_editor
+        )
+        merge.sources.add(tree.branch_b)
+    return branch_user
+
+
+def users(tree, branch_user):
+    return {
+        "province editor": UserFactory(username="p", unit=tree.province, role=Role.EDITOR),
+        "commune editor": UserFactory(username="c", unit=tree.commune_a, role=Role.EDITOR),
+        "branch editor": branch_user,
+        "inactive commune editor": UserFactory(
+            username="ic", unit=tree.commune_a, role=Role.EDITOR, is_active=False
+        ),
+        "superuser": UserFactory(username="su", unit=None, role=Role.ADMIN, is_superuser=True),
+        "inactive superuser": UserFactory(
+            username="isu", unit=None, role=Role.ADMIN, is_superuser=True, is_active=False
+        ),
+        "system admin without unit": UserFactory(username="sa", unit=None, role=Role.ADMIN),
+        "unit admin": UserFactory(username="ua", unit=tree.commune_b, role=Role.ADMIN),
+        "viewer without unit": UserFactory(username="v", unit=None, role=Role.VIEWER),
+    }
+
+
+def test_every_model_that_belongs_to_a_unit_is_scoped():
+    """A model with a foreign key to a unit or to a scoped model must be scoped itself. A key to
+    a user says who did something (the author of a merge, the owner of an import job), not
+    where a row belongs, so it does not count."""
+    from accounts.models import User
+
+    scoped = set(scoped_models())
+    unscoped = []
+    for model in apps.get_models():
+        if issubclass(model, HistoricalChanges) or model in scoped:
+            continue
+        targets = {field.related_model for field in model._meta.concrete_fields if field.is_relation}
+        if targets & ((scoped - {User}) | {Unit}):
+            unscoped.append(model._meta.label)
+    assert unscoped == []
+
+
+def test_it_knows_every_scoped_model():
+    labels = {model._meta.label for model in scoped_models()}
+    assert labels >= {
+        "units.Unit",
+        "accounts.User",
+        "cadres.Cadre",
+        "cadres.Appointment",
+        "cadres.Commendation",
+        "cadres.Discipline",
+        "cadres.UnitMerge",
+        "cadres.AccessLog",
+    }
+
+
+@pytest.mark.parametrize("model", scoped_models(), ids=lambda model: model._meta.label)
+def test_visible_to_agrees_with_walking_to_each_rows_unit(model, tree, world):
+    for name, user in users(tree, world).items():
+        found = set(model._default_manager.visible_to(user).values_list("pk", flat=True))
+        expected = expected_visible(model, user)
+        assert found == expected, f"{model._meta.label} for {name}"
+        # Each kind of user sees something, or nothing, for a reason the test can name.
+        if name == "branch editor":
+            assert expected != set() or model is UnitMerge
+        if name.startswith("inactive") or name == "viewer without unit":
+            assert found == set()
+
+
+def test_it_is_one_join_not_a_subquery(tree, commune_editor):
+    from cadres.models import Cadre
+
+    sql = str(Cadre.objects.visible_to(commune_editor).query)
+
+    assert sql.count("SELECT") == 1
+    assert "LIKE" in sql
