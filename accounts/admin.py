@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from common.forms import VersionedAdminMixin
+
 from .admin_scope import ScopedAdminMixin, SystemAdminOnlyMixin
 from .models import User
 
@@ -15,7 +17,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class UserAdmin(VersionedAdminMixin, ScopedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "get_full_name", "unit", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "unit__level"]
     search_fields = ["username", "first_name", "last_name", "email", "unit__name"]

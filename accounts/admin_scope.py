@@ -3,6 +3,7 @@ exactly as in the app. Every model admin of the project mixes this in."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 
@@ -19,6 +20,24 @@ class NotFoundOutsideQuerysetMixin:
         return obj
 
 
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget re-renders a refused form by looking the submitted value up
+    as a key: a value that is no key at all ("abc" for a number) raised a 500. Such a value
+    is left out, and the form's own error says what is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        return super().optgroups(name, [item for item in value if _is_key(target, item)], attr)
+
+
+def _is_key(field, value) -> bool:
+    try:
+        field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
 class ScopedAdminMixin(NotFoundOutsideQuerysetMixin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -27,6 +46,8 @@ class ScopedAdminMixin(NotFoundOutsideQuerysetMixin):
         related_manager = db_field.related_model._default_manager
         if hasattr(related_manager, "visible_to"):
             kwargs["queryset"] = related_manager.visible_to(request.user)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

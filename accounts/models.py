@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 
+from common.models import VersionedModel
 from units.scope import ScopedQuerySet
 
 
@@ -22,9 +23,11 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A staff member of a secretariat. What they see is their unit's subtree; what they may
     do there is their role."""
+
+    unversioned_fields = frozenset({"last_login"})  # logging in does not make an edit form stale
 
     unit = models.ForeignKey(
         "units.Unit",

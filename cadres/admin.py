@@ -10,6 +10,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.admin_scope import ScopedAdminMixin, ScopedHistoryMixin
+from common.forms import VersionedAdminMixin, VersionedFormMixin
 
 from .forms import UnitChoiceField
 from .history import HIDDEN_FIELDS
@@ -64,7 +65,7 @@ class HistoryAdmin(ScopedHistoryMixin, SimpleHistoryAdmin):
         return HistoryValues(self.model, historical_record)
 
 
-class UnitAdminForm(forms.ModelForm):
+class UnitAdminForm(VersionedFormMixin, forms.ModelForm):
     parent = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
         required=False,
@@ -118,7 +119,7 @@ class UnitLabelsMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, HistoryAdmin):
+class UnitAdmin(VersionedAdminMixin, ScopedAdminMixin, HistoryAdmin):
     form = UnitAdminForm
     list_display = ["indented_name", "code", "level", "kind", "sector", "child_count", "dissolved_on"]
     list_filter = [
@@ -176,7 +177,7 @@ class UnitAdmin(ScopedAdminMixin, HistoryAdmin):
         return request.user.is_superuser
 
 
-class CadreRecordInline(ScopedAdminMixin, admin.TabularInline):
+class CadreRecordInline(VersionedAdminMixin, ScopedAdminMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
@@ -213,7 +214,7 @@ class SystemWideCatalogueMixin:
 
 
 @admin.register(Position)
-class PositionAdmin(SystemWideCatalogueMixin, HistoryAdmin):
+class PositionAdmin(VersionedAdminMixin, SystemWideCatalogueMixin, HistoryAdmin):
     list_display = ["name", "code", "level", "order", "is_key", "organisation"]
     list_filter = ["level", "is_key", "organisation"]
     list_editable = ["order", "is_key"]
@@ -222,7 +223,7 @@ class PositionAdmin(SystemWideCatalogueMixin, HistoryAdmin):
 
 
 @admin.register(PositionStandard)
-class PositionStandardAdmin(SystemWideCatalogueMixin, HistoryAdmin):
+class PositionStandardAdmin(VersionedAdminMixin, SystemWideCatalogueMixin, HistoryAdmin):
     list_display = [
         "__str__",
         "for_school_staff",
@@ -241,28 +242,19 @@ class PositionStandardAdmin(SystemWideCatalogueMixin, HistoryAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
+class CadreAdmin(VersionedAdminMixin, UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["full_name", "birth_date", "gender", "unit_label", "position", "status"]
     list_filter = ["status", "gender", "education", "political_theory", "employment", "unit__level"]
     search_fields = ["search_text", "national_id"]
     list_select_related = ["unit", "position"]
     autocomplete_fields = ["unit", "position"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [AppointmentInline, CommendationInline, DisciplineInline]
     list_per_page = 50
 
     def get_search_results(self, request, queryset, search_term):
         # The folded column makes admin search accent-insensitive like the app's.
         return super().get_search_results(request, queryset, fold(search_term))
-
-    def save_model(self, request, obj, form, change):
-        if change and form.has_changed():
-            # An edit like the app's: a form opened in the app before it is now stale, and its
-            # save is refused (cadres.services.cadre_save_checked). The row is locked until the
-            # admin's transaction ends, so two saves cannot take the same version.
-            current = Cadre.objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
-            obj.version = current + 1
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -275,7 +267,7 @@ class CadreAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
+class AppointmentAdmin(VersionedAdminMixin, UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["cadre", "position", "unit_label", "kind", "started_on", "ended_on", "decision_number"]
     list_filter = ["kind", "position", ("ended_on", admin.EmptyFieldListFilter)]
     search_fields = ["cadre__search_text", "decision_number", "unit__name"]
@@ -293,7 +285,7 @@ class AppointmentAdmin(UnitLabelsMixin, ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(ScopedAdminMixin, HistoryAdmin):
+class CommendationAdmin(VersionedAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["cadre", "form", "issuer", "awarded_on", "decision_number"]
     search_fields = ["cadre__search_text", "form", "decision_number"]
     list_select_related = ["cadre"]
@@ -302,7 +294,7 @@ class CommendationAdmin(ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(ScopedAdminMixin, HistoryAdmin):
+class DisciplineAdmin(VersionedAdminMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ["cadre", "form", "issuer", "decided_on", "decision_number"]
     search_fields = ["cadre__search_text", "form", "decision_number"]
     list_select_related = ["cadre"]

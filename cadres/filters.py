@@ -3,8 +3,9 @@
 import datetime
 
 import django_filters
+from django.core.exceptions import ValidationError
 
-from common.filters import ANY, ChoiceFilter, LevelFilter, ModelChoiceFilter, describe_filters
+from common.filters import ANY, ChoiceFilter, LevelFilter, ModelChoiceFilter, NumberFilter, describe_filters
 from common.widgets import SearchableSelect
 
 from .forms import UnitChoiceField
@@ -23,6 +24,14 @@ from .standards import StandardBook, years_before
 # ANY, LevelFilter and describe_filters are common's, re-exported for callers that import them from here.
 __all__ = ["ANY", "MAX_AGE", "CadreFilter", "LevelFilter", "UnitFilter", "describe_filters"]
 MAX_AGE = 120
+# Each word of a search is a condition of the query: a thousand overflow the database's
+# expression tree (SQLite: "Expression tree is too large").
+SEARCH_MAX_WORDS, SEARCH_MAX_LENGTH = 10, 200
+
+
+def validate_search_words(value: str) -> None:
+    if len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(f"Chỉ tìm được tối đa {SEARCH_MAX_WORDS} từ.")
 
 
 class UnitFilter(ModelChoiceFilter):
@@ -30,7 +39,12 @@ class UnitFilter(ModelChoiceFilter):
 
 
 class CadreFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Tìm kiếm")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Tìm kiếm",
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_search_words],
+    )
     unit = UnitFilter(
         queryset=Unit.objects.none(),
         method="filter_unit",
@@ -48,12 +62,8 @@ class CadreFilter(django_filters.FilterSet):
     # Archived records stay out of the roster unless asked for: a page opened without a status
     # shows "Đang công tác", and "Tất cả" (empty) means every status.
     status = ChoiceFilter(choices=CadreStatus.choices, label="Trạng thái")
-    age_min = django_filters.NumberFilter(
-        method="filter_age_min", label="Tuổi từ", min_value=0, max_value=MAX_AGE, decimal_places=0
-    )
-    age_max = django_filters.NumberFilter(
-        method="filter_age_max", label="đến", min_value=0, max_value=MAX_AGE, decimal_places=0
-    )
+    age_min = NumberFilter(method="filter_age_min", label="Tuổi từ", min_value=0, max_value=MAX_AGE)
+    age_max = NumberFilter(method="filter_age_max", label="đến", min_value=0, max_value=MAX_AGE)
     warning = ChoiceFilter(
         choices=[
             ("over_age", "Quá tuổi"),
@@ -90,7 +100,7 @@ class CadreFilter(django_filters.FilterSet):
         self.today = datetime.date.today()
 
     def filter_search(self, queryset, name, value):
-        return queryset.ranked_search(value)
+        return queryset.ranked_search(value, max_words=SEARCH_MAX_WORDS)
 
     def filter_unit(self, queryset, name, unit):
         return queryset.filter(unit__path__startswith=unit.path)
@@ -99,10 +109,10 @@ class CadreFilter(django_filters.FilterSet):
         return queryset.filter(party_joined_on__isnull=(value == "no"))
 
     def filter_age_min(self, queryset, name, value):
-        return queryset.filter(birth_date__lte=years_before(self.today, int(value)))
+        return queryset.filter(birth_date__lte=years_before(self.today, value))
 
     def filter_age_max(self, queryset, name, value):
-        return queryset.filter(birth_date__gt=years_before(self.today, int(value) + 1))
+        return queryset.filter(birth_date__gt=years_before(self.today, value + 1))
 
     def filter_warning(self, queryset, name, value):
         book = StandardBook(self.today)

@@ -1,10 +1,15 @@
+import copy
 import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.dates import today
+from common.forms import VersionedFormMixin
+from common.text import ascii_digits, phone_text
 from common.widgets import DateInput, SearchableSelect
 
+from .dates import date_problems
 from .models import (
     Appointment,
     AppointmentKind,
@@ -49,9 +54,7 @@ def _searchable(queryset, **kwargs) -> forms.ModelChoiceField:
     return field_class(queryset=queryset, widget=SearchableSelect(), **kwargs)
 
 
-class CadreForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class CadreForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Cadre
         fields = [
@@ -96,11 +99,17 @@ class CadreForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
         if not user.can_see_sensitive:
             for name in Cadre.SENSITIVE_FIELDS:
                 self.fields.pop(name, None)
+
+    # Normalised here so that uniqueness is checked on the stored form; what the digits may be
+    # is the model's rule (Cadre.identifier_problems).
+    def clean_national_id(self):
+        return ascii_digits(self.cleaned_data["national_id"])
+
+    def clean_phone(self):
+        return phone_text(self.cleaned_data["phone"])
 
 
 class CadreCreateForm(CadreForm):
@@ -129,10 +138,16 @@ class CadreCreateForm(CadreForm):
         cleaned = super().clean()
         if cleaned.get("position") and not cleaned.get("started_on"):
             self.add_error("started_on", "Nhập ngày bắt đầu giữ chức vụ.")
+        if cleaned.get("position") and cleaned.get("started_on"):
+            # The first post follows the rules of every post (Appointment.clean).
+            first_post = Appointment(started_on=cleaned["started_on"])
+            problems = date_problems(first_post, today=today(), birth=cleaned.get("birth_date"))
+            if "started_on" in problems:
+                self.add_error("started_on", problems["started_on"])
         return cleaned
 
 
-class AppointmentForm(forms.ModelForm):
+class AppointmentForm(VersionedFormMixin, forms.ModelForm):
     unit = _searchable(Unit.objects.none(), label="Đơn vị")
     position = _searchable(Position.objects.all(), label="Chức vụ")
     close_current = forms.BooleanField(
@@ -155,14 +170,7 @@ class AppointmentForm(forms.ModelForm):
             del self.fields["close_current"]
         self.fields["unit"].queryset = units
 
-    def clean(self):
-        cleaned = super().clean()
-        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
-        if started and ended and ended < started:
-            self.add_error("ended_on", "Ngày kết thúc không thể trước ngày bắt đầu.")
-        if started and started > datetime.date.today() + datetime.timedelta(days=366):
-            self.add_error("started_on", "Ngày bắt đầu quá xa trong tương lai.")
-        return cleaned
+    # The dates' rules are Appointment.clean's, run by the model validation of this form.
 
 
 class AppointmentCloseForm(forms.Form):
@@ -174,21 +182,22 @@ class AppointmentCloseForm(forms.Form):
 
     def clean_ended_on(self):
         ended_on = self.cleaned_data["ended_on"]
-        if ended_on < self.appointment.started_on:
-            raise ValidationError(
-                f"Ngày kết thúc không thể trước ngày bắt đầu ({self.appointment.started_on:%d/%m/%Y})."
-            )
+        closed = copy.copy(self.appointment)
+        closed.ended_on = ended_on
+        # The post's other dates too: closing saves the whole record (Appointment.clean).
+        if problems := closed.date_problems(today()):
+            raise ValidationError(problems.get("ended_on") or next(iter(problems.values())))
         return ended_on
 
 
-class CommendationForm(forms.ModelForm):
+class CommendationForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Commendation
         fields = ["awarded_on", "form", "issuer", "decision_number", "content"]
         widgets = {"awarded_on": DateInput(), "content": forms.Textarea(attrs={"rows": 2})}
 
 
-class DisciplineForm(forms.ModelForm):
+class DisciplineForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Discipline
         fields = ["decided_on", "form", "issuer", "decision_number", "reason"]
@@ -209,8 +218,8 @@ class ArchiveForm(forms.Form):
 
     def clean_left_on(self):
         left_on = self.cleaned_data["left_on"]
-        if left_on > datetime.date.today():
-            raise ValidationError("Ngày thôi công tác không thể ở tương lai.")
-        if left_on < self.cadre.birth_date:
-            raise ValidationError("Ngày thôi công tác không thể trước ngày sinh.")
+        leaving = copy.copy(self.cadre)
+        leaving.left_on = left_on
+        if problem := leaving.date_problems(today()).get("left_on"):
+            raise ValidationError(problem)
         return left_on

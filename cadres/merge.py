@@ -387,6 +387,11 @@ class UnitMergeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("effective_on"):
+            try:  # the date's rules are those of the merge's record
+                UnitMerge(effective_on=cleaned["effective_on"]).clean()
+            except ValidationError as error:
+                self.add_error(None, error)  # on the field it names
         if self.errors:
             return cleaned
         if cleaned["mode"] == self.EXISTING:

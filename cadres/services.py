@@ -2,30 +2,12 @@
 appointments, save with a version check, archive."""
 
 import datetime
-import itertools
-from dataclasses import dataclass
 
 from django.db import transaction
 
+from common.models import FieldChange, StaleEditError  # noqa: F401 (the views' refusal)
+
 from .models import Appointment, AppointmentKind, Cadre, CadreStatus, Position, Unit
-
-
-class StaleEditError(Exception):
-    """The record changed since the form was loaded; carries what changed."""
-
-    def __init__(self, changes: list["FieldChange"]):
-        super().__init__("Hồ sơ đã được người khác cập nhật.")
-        self.changes = changes
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    old: str
-    new: str
-    user: str
-    when: datetime.datetime | None
 
 
 def cadre_sync_current_post(*, cadre: Cadre) -> bool:
@@ -45,8 +27,7 @@ def cadre_sync_current_post(*, cadre: Cadre) -> bool:
     if (unit_id, position_id) == (cadre.unit_id, cadre.position_id):
         return False
     cadre.unit_id, cadre.position_id = unit_id, position_id
-    cadre.version += 1
-    cadre.save()
+    cadre.save()  # a new version: a profile form opened before is stale
     return True
 
 
@@ -66,7 +47,7 @@ def appointment_add(
     (a transfer or promotion); concurrent posts stay open."""
     if close_current and kind != AppointmentKind.CONCURRENT:
         for current in cadre.appointments.open().exclude(kind=AppointmentKind.CONCURRENT):
-            current.ended_on = max(current.started_on, started_on - datetime.timedelta(days=1))
+            current.ended_on = max(current.started_on, _day_before(started_on))
             current.save()
     appointment = Appointment.objects.create(
         cadre=cadre,
@@ -81,6 +62,11 @@ def appointment_add(
     return appointment
 
 
+def _day_before(day: datetime.date) -> datetime.date:
+    """The day before ``day``; 1 January of year 1 has none, and stays itself."""
+    return day - datetime.timedelta(days=1) if day > datetime.date.min else day
+
+
 @transaction.atomic
 def appointment_close(*, appointment: Appointment, ended_on: datetime.date) -> Appointment:
     appointment.ended_on = ended_on
@@ -91,9 +77,10 @@ def appointment_close(*, appointment: Appointment, ended_on: datetime.date) -> A
 
 
 @transaction.atomic
-def appointment_update(*, appointment: Appointment) -> Appointment:
-    """Save a corrected appointment and move the cadre's current post with it."""
-    appointment.save()
+def appointment_update(*, appointment: Appointment, base_version: int | None) -> Appointment:
+    """Save a corrected appointment, refused (``StaleEditError``) if it changed since its form
+    was opened at ``base_version``, and move the cadre's current post with it."""
+    appointment.save_checked(base_version)
     cadre_sync_current_post(cadre=appointment.cadre)
     return appointment
 
@@ -108,49 +95,13 @@ def appointment_remove(*, appointment: Appointment) -> None:
 
 def cadre_changes_since(*, cadre: Cadre, version: int) -> list[FieldChange]:
     """What changed in the record after ``version``, field by field, with who and when."""
-    records = list(cadre.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    if len(records) < 2:
-        return []
-    changes = []
-    for older, newer in itertools.pairwise(records):
-        delta = newer.diff_against(older)
-        for change in delta.changes:
-            field = Cadre._meta.get_field(change.field)
-            changes.append(
-                FieldChange(
-                    field=change.field,
-                    label=str(field.verbose_name).capitalize(),
-                    old=_display(field, change.old),
-                    new=_display(field, change.new),
-                    user=str(newer.history_user or "hệ thống"),
-                    when=newer.history_date,
-                )
-            )
-    return [change for change in changes if change.field != "version"]
+    return cadre.changes_since(version)
 
 
-def _display(field, value) -> str:
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        model = field.related_model
-        return str(model._base_manager.filter(pk=value).first() or value)
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-@transaction.atomic
-def cadre_save_checked(*, cadre: Cadre, base_version: int) -> Cadre:
+def cadre_save_checked(*, cadre: Cadre, base_version: int | None) -> Cadre:
     """Save a cadre edited from a form loaded at ``base_version``; refuse if someone saved
     in between, instead of silently overwriting their work."""
-    current = Cadre.objects.select_for_update().only("version").get(pk=cadre.pk)
-    if current.version != base_version:
-        raise StaleEditError(cadre_changes_since(cadre=cadre, version=base_version))
-    cadre.version = base_version + 1
-    cadre.save()
+    cadre.save_checked(base_version)
     return cadre
 
 
@@ -164,6 +115,5 @@ def cadre_archive(*, cadre: Cadre, status: str, left_on: datetime.date, reason: 
         appointment.ended_on = max(appointment.started_on, left_on)
         appointment.save()
     cadre.status, cadre.left_on, cadre.leaving_reason = status, left_on, reason
-    cadre.version += 1
     cadre.save()
     return cadre

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cadres/import/template.xlsx", excel.import_template, name="cadre-import-template"),
     path("cadres/import/<uuid:token>/", excel.import_job, name="cadre-import-job"),
     path("cadres/import/<uuid:token>/status/", excel.import_job_status, name="cadre-import-status"),
+    path("cadres/import/<uuid:token>/cancel/", excel.import_cancel, name="cadre-import-cancel"),
     path("cadres/new/", cadres.cadre_create, name="cadre-create"),
     path("cadres/<int:pk>/", cadres.cadre_detail, name="cadre-detail"),
     path("cadres/<int:pk>/edit/", cadres.cadre_edit, name="cadre-edit"),

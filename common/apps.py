@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 class CommonConfig(AppConfig):
-    # No models: the app is installed only so that its template tags and templates load.
+    # No concrete models (one abstract base, VersionedModel): the app is installed so that its
+    # template tags and templates load.
     name = "common"
     verbose_name = "Dùng chung"

@@ -7,6 +7,7 @@ themselves, whatever FILTERS_EMPTY_CHOICE_LABEL says.
 """
 
 import django_filters
+from django import forms
 
 ANY = "Tất cả"
 
@@ -45,6 +46,16 @@ class LevelFilter(TypedChoiceFilter):
 
     def __init__(self, *, choices, **kwargs):
         super().__init__(choices=choices, coerce=int, **kwargs)
+
+
+class NumberFilter(django_filters.NumberFilter):
+    """A whole number within bounds: a number out of them (an age of 3000, 99999999999, 1e400)
+    is the form's error, not a date or an integer the database cannot hold."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *, min_value: int, max_value: int, **kwargs):
+        super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
 
 def describe_filters(filterset: django_filters.FilterSet) -> list[str]:

@@ -33,3 +33,27 @@ def normalize_text_fields(instance) -> None:
                     setattr(instance, field.attname, unicodedata.normalize("NFC", value).strip())
                 else:
                     setattr(instance, field.attname, nfc(value))
+
+
+def ascii_digits(value: str) -> str:
+    """An identifier's digits as stored and compared: NFKC (full-width "０５２" becomes "052"),
+    without the spaces, dots and dashes people group them with. Digits NFKC leaves alone
+    (Arabic-Indic "٠٥٢"…) stay, for ``is_ascii_number`` to refuse."""
+    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", value))
+
+
+def is_ascii_number(value: str, length: int) -> bool:
+    """Exactly ``length`` of the digits 0–9 (``\\d`` would also take "٠" or "０")."""
+    return re.fullmatch(rf"[0-9]{{{length}}}", value) is not None
+
+
+def phone_text(value: str) -> str:
+    """A phone number as typed, NFKC (full-width digits become ASCII) with spacing collapsed:
+    the grouping people write ("0905 123 456") is kept."""
+    return nfc(unicodedata.normalize("NFKC", value))
+
+
+def is_phone_number(value: str) -> bool:
+    """8 to 20 characters of the digits 0–9, spaces, dots, dashes and brackets, after an
+    optional leading +."""
+    return re.fullmatch(r"\+?[0-9 .()\-]{8,20}", value) is not None

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "common.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -208,6 +211,22 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# django-csp: every script and stylesheet is a file of our own (static/), nothing inline, so no
+# 'unsafe-inline'. Styles set from JavaScript (Bootstrap, Tom Select, flatpickr) are not affected.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -226,6 +245,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# What an uploaded workbook may hold, checked while streaming it before anything is read into
+# memory (cadres/imports/limits.py), and how long an import's check or save may run.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 60)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 1_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 15 * 60)
 # Long work runs as tasks of Django's Tasks framework (the django-tasks backport of django.tasks)
 # while the page polls its progress: imports of at least IMPORT_BACKGROUND_MIN_ROWS rows (smaller
 # ones run within the request) and exports of at least EXPORT_BACKGROUND_MIN_ROWS cadres.
@@ -295,4 +321,7 @@ LOGGING = {
 
 # Warn this many months before a cadre reaches the holding age limit (DOMAIN.md §4).
 AGE_WARNING_MONTHS = env_int("AGE_WARNING_MONTHS", 12)
+# How far ahead of today a dated record may lie: a post, commendation or discipline decided now
+# for later, a merge's effective date (the rules themselves: cadres/dates.py).
+DATE_HORIZON_DAYS = env_int("DATE_HORIZON_DAYS", 366)
 FILTERS_EMPTY_CHOICE_LABEL = "Tất cả"

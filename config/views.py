@@ -1,9 +1,11 @@
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,4 +40,23 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """Django calls this while it handles the exception, so the exception is still at hand. A
+    database that cannot be reached is no bug of the page: it gets its own 503 page."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
+    response = render(request, "500.html", status=500)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Seconds a client should wait before trying again while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+
+def service_unavailable(request):
+    # Rendered without the request: its context (the signed-in user, the session) would have
+    # to be read from the database that is down.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -44,6 +44,7 @@ def user_change_data(user: User, **overrides) -> dict:
         "unit": user.unit_id or "",
         "role": user.role,
         "is_active": "on",
+        "version": user.version,  # the version the change form was opened at
         **overrides,
     }
 

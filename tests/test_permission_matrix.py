@@ -161,6 +161,7 @@ EXPECTED: dict[str, Expect] = {
     "cadres:cadre-import-template": Expect(editors(signed_in(200, 405))),
     "cadres:cadre-import-job": Expect(editors(owned(200, 302)), on=ImportJob),
     "cadres:cadre-import-status": Expect(editors(get_only(owned())), on=ImportJob),
+    "cadres:cadre-import-cancel": Expect(post_only(editors(owned(post=302))), on=ImportJob),
     "cadres:cadre-create": Expect(editors(signed_in())),
     "cadres:cadre-detail": Expect(in_scope(), on=Cadre),
     "cadres:cadre-edit": Expect(editors(in_scope()), on=Cadre),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from common.models import VersionedModel
 from common.text import normalize_text_fields
 
 from .scope import ScopedQuerySet, path_prefixes
@@ -87,7 +88,7 @@ class UnitManager(MP_NodeManager):
         return self.get_queryset().with_parent_name()
 
 
-class Unit(MP_Node):
+class Unit(VersionedModel, MP_Node):
     """A Youth Union organisation (đơn vị): a node of a tree of free depth."""
 
     name = models.CharField("tên đơn vị", max_length=255)

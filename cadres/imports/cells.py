@@ -10,6 +10,8 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
+from common.text import ascii_digits, is_ascii_number, is_phone_number, phone_text
+
 from ..models import (
     ETHNIC_GROUPS,
     Education,
@@ -139,9 +141,10 @@ def _national_id(value: Any) -> str:
         if 10 <= len(text) <= 11:
             text = text.zfill(12)
     else:
-        text = re.sub(r"\s", "", cell_text(value))
-    if not re.fullmatch(r"\d{12}", text):
-        raise CellError(f"số CCCD “{text}” phải gồm đúng 12 chữ số.")
+        # Full-width digits become ASCII here, so the number finds its cadre if they exist.
+        text = ascii_digits(cell_text(value))
+    if not is_ascii_number(text, 12):
+        raise CellError(f"“{text}” không hợp lệ: số CCCD chỉ gồm 12 chữ số 0–9.")
     return text
 
 
@@ -153,9 +156,9 @@ def _phone(value: Any) -> str:
         if len(text) == 9:  # 0912345678 typed as a number
             text = "0" + text
     else:
-        text = cell_text(value)
-    if not re.fullmatch(r"\+?[\d .()-]{8,20}", text):
-        raise CellError(f"số điện thoại “{text}” không hợp lệ.")
+        text = phone_text(cell_text(value))
+    if not is_phone_number(text):
+        raise CellError(f"số điện thoại “{text}” không hợp lệ: chỉ gồm chữ số 0–9, có thể bắt đầu bằng +.")
     return text
 
 

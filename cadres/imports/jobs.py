@@ -5,13 +5,17 @@ files and as tasks (``cadres.tasks``) for large ones, publishing their progress 
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from ..models import ImportJob, ImportStatus
+from ..models.jobs import QUEUED
 from .service import Action, ImportPlan, cadre_import_check, cadre_import_commit
 from .sheet import ImportFileError, check_upload, estimate_rows
 
@@ -28,8 +32,23 @@ QUEUE_DOWN = (
     "Hàng đợi việc nền của máy chủ không nhận việc; không có dữ liệu nào được lưu. Hãy thử lại sau "
     "ít phút; nếu vẫn lỗi, hãy báo quản trị viên."
 )
+CANCELLED = "Bạn đã huỷ lượt nhập này; không có dữ liệu nào được lưu."
+OVER_TIME = (
+    "Quá thời gian cho phép ({seconds} giây) để kiểm tra và lưu một tệp; không có dữ liệu nào được "
+    "lưu. Hãy chia tệp thành nhiều tệp nhỏ hơn rồi nhập lần lượt."
+)
+CANCEL_CHECK_EVERY = 0.5  # seconds between two looks at whether the job was cancelled
 
-__all__ = ["ImportJob", "JobStatus", "import_job_commit", "import_job_create", "run_check", "run_commit"]
+__all__ = [
+    "ImportJob",
+    "JobStatus",
+    "import_job_cancel",
+    "import_job_commit",
+    "import_job_create",
+    "import_job_end_if_interrupted",
+    "run_check",
+    "run_commit",
+]
 
 
 @contextmanager
@@ -108,7 +127,7 @@ def run_check(job_id: int) -> None:
     if (job := _job(job_id, ImportStatus.CHECKING)) is None:
         return
     with _failing_cleanly(job), local_copy(job.file) as path:
-        plan = cadre_import_check(path, user=job.user, progress=job.report_progress)
+        plan = cadre_import_check(path, user=job.user, progress=_Watch(job))
         _finish(job, ImportStatus.READY if plan.is_valid else ImportStatus.INVALID, plan=plan)
 
 
@@ -117,7 +136,13 @@ def run_commit(job_id: int) -> None:
     if (job := _job(job_id, ImportStatus.SAVING)) is None:
         return
     with _failing_cleanly(job), local_copy(job.file) as path:
-        plan = cadre_import_commit(path, user=job.user, progress=job.report_progress, filename=job.filename)
+        plan = cadre_import_commit(
+            path,
+            user=job.user,
+            progress=_Watch(job),
+            filename=job.filename,
+            previewed=job.result.get("seen"),  # the commit applies exactly what the preview showed
+        )
         if plan.committed:
             counts = plan.counts()
             logger.info(
@@ -136,6 +161,9 @@ def _failing_cleanly(job: ImportJob) -> Iterator[None]:
     transaction, so a failure leaves nothing half-saved."""
     try:
         yield
+    except _Stopped:
+        job.result = {"cancelled": True}
+        _finish(job, ImportStatus.FAILED, message=CANCELLED)
     except ImportFileError as error:
         _finish(job, ImportStatus.FAILED, message=str(error))
     except Exception:
@@ -144,6 +172,12 @@ def _failing_cleanly(job: ImportJob) -> Iterator[None]:
 
 
 def _finish(job: ImportJob, status: str, *, plan: ImportPlan | None = None, message: str = "") -> None:
+    cache.delete(_cancel_key(job))
+    if not ImportJob.objects.filter(pk=job.pk, status=job.status).exists():
+        # Ended meanwhile (cancelled, or given up as interrupted): that outcome stands.
+        job.forget_progress()
+        job.discard_file()
+        return
     result = job.result
     if plan is not None:
         result = {
@@ -151,7 +185,79 @@ def _finish(job: ImportJob, status: str, *, plan: ImportPlan | None = None, mess
             "rows": [planned.summary() for planned in plan.rows[:PREVIEW_ROWS]],
             "problems": [str(problem) for problem in plan.problems[:SHOWN_PROBLEMS]],
         }
+        if status == ImportStatus.READY:
+            result["seen"] = plan.seen()  # every row's action and version, for the commit
     job.finish(status, message=message, result=result)
     job.forget_progress()
     if status != ImportStatus.READY:
         job.discard_file()  # only a preview waiting for its commit needs the file
+
+
+# --- Ending a job early: cancelled by its user, over its time budget, or its worker gone ----------
+
+
+class _Stopped(Exception):
+    """The job was cancelled, or ended by someone else, while its task ran."""
+
+
+def _cancel_key(job: ImportJob) -> str:
+    return f"cadres:import-cancel:{job.token}"
+
+
+class _Watch:
+    """The work's progress callback (called between rows), which also ends the work, saving
+    nothing, once it has run past its time budget or its job was cancelled."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self.budget = settings.IMPORT_TIME_BUDGET_SECONDS
+        self.started = self.looked = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self.started > self.budget:
+            raise ImportFileError(OVER_TIME.format(seconds=self.budget))
+        if now - self.looked >= CANCEL_CHECK_EVERY:
+            self.looked = now
+            if self._stopped():
+                raise _Stopped
+        self.job.report_progress(stage, done, total)
+
+    def _stopped(self) -> bool:
+        # The cache flag is seen even when the cancel's write to the row waits for this work's
+        # transaction (SQLite locks the whole database while the rows are saved).
+        job = self.job
+        return bool(cache.get(_cancel_key(job))) or not (
+            ImportJob.objects.filter(pk=job.pk, status=job.status).exists()
+        )
+
+
+def import_job_cancel(job: ImportJob) -> bool:
+    """Cancel a check or save under way: its task stops at its next row and saves nothing (the
+    save is one transaction). A job still waiting for a worker never starts. Whether the job
+    ended cancelled (not when it had ended before)."""
+    if job.status not in ImportJob.RUNNING:
+        return False
+    cache.set(_cancel_key(job), True, timeout=24 * 60 * 60)
+    ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.RUNNING).update(
+        status=ImportStatus.FAILED, message=CANCELLED, result={"cancelled": True}, updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    if job.stage == QUEUED:
+        job.discard_file()  # no task has the file open yet
+    return bool(job.result.get("cancelled"))
+
+
+def import_job_end_if_interrupted(job: ImportJob) -> None:
+    """A running job that has published nothing for a long while lost its worker (killed
+    mid-task): end it for good, as failed, and remove its file. Called when its page is shown
+    or polled; should the worker be alive after all, it stops at its next row, saving nothing."""
+    if not job.is_stale:
+        return
+    ended = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportStatus.FAILED, message=job.INTERRUPTED_MESSAGE, updated_at=timezone.now()
+    )
+    if ended:
+        job.refresh_from_db()
+        job.forget_progress()
+        job.discard_file()

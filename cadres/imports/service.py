@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from common.dates import today as local_today
 
+from ..dates import RULES
 from ..models import AccessAction, AccessLog, Cadre, CadreStatus, Position, Unit
 from ..services import appointment_add
 from .cells import (
@@ -35,7 +36,6 @@ from .cells import (
 from .sheet import ImportFileError, Progress, Sheet, read_sheet
 
 APPOINTMENT_NOTE = "Nhập từ tệp Excel"
-DATE_RULE_FIELDS = ("birth_date", "youth_union_joined_on", "party_joined_on", "party_official_on")
 SAMPLE_ROW_MESSAGE = (
     f"“{SAMPLE_FULL_NAME}” là cán bộ ví dụ của tệp mẫu, không phải dữ liệu; hãy xoá dòng này."
 )
@@ -49,7 +49,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"Dòng {self.row}, cột {self.column}: {self.message}"
+        where = f", cột {self.column}" if self.column else ""  # a row-wide problem names no column
+        return f"Dòng {self.row}{where}: {self.message}"
 
 
 class Action:
@@ -100,6 +101,11 @@ class ImportPlan:
         for planned in self.rows:
             counts[planned.action] += 1
         return {**counts, "total": self.total_rows, "problems": len(self.problems)}
+
+    def seen(self) -> list[list]:
+        """What the preview showed, row by row: [row, action, version of the record or None for
+        a new one]; kept with the preview so that the commit applies exactly that."""
+        return [[planned.row, planned.action, planned.base_version] for planned in self.rows]
 
 
 def scope_units(user):
@@ -268,8 +274,8 @@ class _RowChecker:
         )
 
     def _dates(self, number: int, data: dict) -> list[Problem]:
-        """The profile's date rules, as the form checks them (``Cadre.date_problems``)."""
-        dates = {key: data.get(key) for key in DATE_RULE_FIELDS}
+        """The profile's date rules (cadres/dates.py), as the form and the admin check them."""
+        dates = {rule.field: data.get(rule.field) for rule in RULES["cadres.Cadre"]}
         return [
             self.problem(number, key, message[0].lower() + message[1:])
             for key, message in Cadre(**dates).date_problems(self.today).items()
@@ -423,40 +429,56 @@ def _history_attributed_to(user):
             del context.request
 
 
-def _lock_versions(plan: ImportPlan) -> None:
-    """Refuse to overwrite a record someone saved after it was checked."""
-    updates = [planned for planned in plan.rows if planned.action == Action.UPDATE]
-    index, header = plan.columns["national_id"]
+STALE_RECORD = "hồ sơ của {name} đã được cập nhật sau khi xem trước; hãy tải tệp lên lại."
+TAKEN_NATIONAL_ID = (
+    "số CCCD {national_id} đã có trong hệ thống sau khi xem trước (hồ sơ của {name}); hãy tải tệp lên lại."
+)
+CHANGED_ROW = "dữ liệu trong hệ thống đã thay đổi sau khi xem trước; hãy tải tệp lên lại."
+
+
+def _lock_versions(plan: ImportPlan, previewed: dict[int, tuple[str, int | None]]) -> None:
+    """Refuse the commit unless every row is still what the preview showed (``previewed``: row →
+    action and version seen): the same record at the same version, and no record yet for a new
+    one. The records are locked until the commit ends, so nobody saves them in between."""
     stale = []
-    for start in range(0, len(updates), 500):
-        chunk = updates[start : start + 500]
-        versions = dict(
-            Cadre.objects.select_for_update()
+    existing = [planned for planned in plan.rows if planned.action != Action.CREATE]
+    for start in range(0, len(existing), 500):
+        chunk = existing[start : start + 500]
+        stored = {
+            pk: (version, name)
+            for pk, version, name in Cadre.objects.select_for_update()
             .filter(pk__in=[planned.cadre.pk for planned in chunk])
             .order_by("pk")  # the default ordering joins positions, which FOR UPDATE refuses
-            .values_list("pk", "version")
-        )
+            .values_list("pk", "version", "full_name")
+        }
         for planned in chunk:
-            if versions.get(planned.cadre.pk) != planned.base_version:
-                stale.append(
-                    Problem(
-                        planned.row,
-                        index,
-                        header,
-                        "hồ sơ vừa được người khác cập nhật; hãy tải tệp lên lại để xem trước.",
-                    )
-                )
+            version, name = stored.get(planned.cadre.pk, (None, planned.cadre.full_name))
+            seen = previewed.get(planned.row)
+            if seen is None:
+                stale.append(Problem(planned.row, 0, "", CHANGED_ROW))
+            elif seen[0] == Action.CREATE:
+                message = TAKEN_NATIONAL_ID.format(national_id=planned.cadre.national_id, name=name)
+                stale.append(Problem(planned.row, 0, "", message))
+            elif not version == seen[1] == planned.base_version:
+                stale.append(Problem(planned.row, 0, "", STALE_RECORD.format(name=name)))
+    creates = [planned for planned in plan.rows if planned.action == Action.CREATE]
+    for planned in creates:
+        if previewed.get(planned.row, (None,))[0] != Action.CREATE:
+            stale.append(Problem(planned.row, 0, "", CHANGED_ROW))  # its record was deleted meanwhile
+    taken = _existing_cadres([planned.cadre.national_id for planned in creates])
+    for planned in creates:
+        if cadre := taken.get(planned.cadre.national_id):
+            message = TAKEN_NATIONAL_ID.format(national_id=cadre.national_id, name=cadre.full_name)
+            stale.append(Problem(planned.row, 0, "", message))
     if stale:
-        raise _StaleRows(stale)
+        raise _StaleRows(sorted(stale))
 
 
 def _save_row(planned: PlannedRow, *, user, today: datetime.date) -> None:
     cadre = planned.cadre
     if user is not None:
         cadre._history_user = user
-    if planned.action == Action.UPDATE:
-        cadre.version = planned.base_version + 1
-    cadre.save()
+    cadre.save()  # takes the next version (the row is locked since ``_lock_versions``)
     if planned.post_changed and cadre.position_id:
         appointment_add(
             cadre=cadre,
@@ -475,9 +497,12 @@ def cadre_import_commit(
     progress: Progress | None = None,
     today: datetime.date | None = None,
     filename: str = "",
+    previewed: list[list] | None = None,
 ) -> ImportPlan:
-    """Check the file again, then save every row or none. The returned plan has
-    ``committed`` set when the rows were saved; otherwise its problems say why not."""
+    """Check the file again, then save every row or none. With ``previewed`` (``ImportPlan.seen``
+    of the preview), a row whose record changed since, or whose new record now exists, fails
+    the whole commit. The returned plan has ``committed`` set when the rows were saved;
+    otherwise its problems say why not."""
     today = today or local_today()
     plan = cadre_import_check(path, user=user, progress=progress, today=today)
     if not plan.is_valid:
@@ -485,7 +510,8 @@ def cadre_import_commit(
     to_save = [planned for planned in plan.rows if planned.action != Action.UNCHANGED]
     try:
         with transaction.atomic(), _history_attributed_to(user), translation.override(settings.LANGUAGE_CODE):
-            _lock_versions(plan)
+            # Without a preview (the command), the rows are held to what was just checked.
+            _lock_versions(plan, _by_row(plan.seen() if previewed is None else previewed))
             for done, planned in enumerate(to_save, start=1):
                 _save_row(planned, user=user, today=today)
                 if progress and (done % 50 == 0 or done == len(to_save)):
@@ -502,3 +528,7 @@ def cadre_import_commit(
         ) from exc
     plan.committed = True
     return plan
+
+
+def _by_row(previewed: list[list]) -> dict[int, tuple[str, int | None]]:
+    return {row: (action, version) for row, action, version in previewed}

@@ -1,6 +1,7 @@
-"""Opening an uploaded workbook and finding its header row and data rows."""
+"""Opening an uploaded workbook and finding its header row and data rows. Every sheet is measured
+first (``limits``), and openpyxl reads no further than the values found."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,14 +12,11 @@ from openpyxl import load_workbook
 
 from ..text import nfc
 from .cells import COLUMN_LABELS, COLUMNS, HEADER_KEYS, Formula, header_key, is_blank
+from .limits import HEADER_ROWS, ImportFileError, SheetSize, measure_workbook
 
-HEADER_SEARCH_ROWS = 10
+HEADER_SEARCH_ROWS = HEADER_ROWS
 
 Progress = Callable[[str, int, int | None], None]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported: not an xlsx file, too big, no header row…"""
 
 
 def check_upload(name: str, size: int) -> None:
@@ -38,28 +36,32 @@ def _megabytes(size: int) -> str:
 
 
 @contextmanager
-def _open_workbook(path: Path):
+def _open_workbook(path: Path) -> Iterator[tuple[Any, dict[str, SheetSize]]]:
+    """The workbook, read-only, and the size of each sheet, measured before openpyxl opens it."""
+    sizes = measure_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors: all mean "not xlsx"
         raise ImportFileError("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ.") from exc
     try:
-        yield workbook
+        yield workbook, sizes
     finally:
         workbook.close()
 
 
-# Bytes per row of a typical compressed roster, to guess the size of a file without dimensions.
-BYTES_PER_ROW = 50
+def _measured(workbook, sizes: dict[str, SheetSize]) -> Iterator[tuple[Any, SheetSize]]:
+    """The sheets that hold values, with their measured size (their dimension record may lie)."""
+    for worksheet in workbook.worksheets:
+        size = sizes[worksheet._worksheet_path]  # the part name, which openpyxl keeps privately
+        if size.rows:
+            yield worksheet, size
 
 
 def estimate_rows(path: Path) -> int:
-    """Rows of the largest sheet, from the file's own dimension record (cheap), or guessed from
-    the file size when the writer left it out (openpyxl's write-only mode does). Also proves
-    that openpyxl can open the file."""
-    with _open_workbook(path) as workbook:
-        known = [sheet.max_row for sheet in workbook.worksheets if sheet.max_row]
-    return max(known) if known else path.stat().st_size // BYTES_PER_ROW
+    """Rows of the largest sheet, counted in the file (within the limits, which it checks), not
+    taken from its dimension record. Also proves that openpyxl can open the file."""
+    with _open_workbook(path) as (workbook, sizes):
+        return max((size.rows for _, size in _measured(workbook, sizes)), default=0)
 
 
 @dataclass
@@ -83,8 +85,9 @@ def _match_header(values: Iterable) -> list[tuple[str, int, str]]:
     return matches
 
 
-def _find_header(sheet) -> tuple[int, list[tuple[str, int, str]]] | None:
-    for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS), start=1):
+def _find_header(sheet, size: SheetSize) -> tuple[int, list[tuple[str, int, str]]] | None:
+    rows = sheet.iter_rows(max_row=min(HEADER_SEARCH_ROWS, size.rows), max_col=size.columns)
+    for number, cells in enumerate(rows, start=1):
         matches = _match_header(cell.value for cell in cells)
         if len({key for key, _, _ in matches}) >= 3:
             return number, matches
@@ -108,15 +111,15 @@ def _header_columns(number: int, matches: list[tuple[str, int, str]]) -> dict[st
 
 def read_sheet(path: Path, progress: Progress | None = None) -> Sheet:
     """The first sheet with a header row among its first rows, with its non-empty rows."""
-    with _open_workbook(path) as workbook:
+    with _open_workbook(path) as (workbook, sizes):
         try:
-            for worksheet in workbook.worksheets:
-                found = _find_header(worksheet)
+            for worksheet, size in _measured(workbook, sizes):
+                found = _find_header(worksheet, size)
                 if found is None:
                     continue
                 number, matches = found
                 columns = _header_columns(number, matches)
-                return Sheet(number, columns, _data_rows(worksheet, number, progress))
+                return Sheet(number, columns, _data_rows(worksheet, size, number, progress))
         except ImportFileError:
             raise
         except Exception as exc:  # a corrupt sheet part inside a valid zip
@@ -128,9 +131,14 @@ def read_sheet(path: Path, progress: Progress | None = None) -> Sheet:
     )
 
 
-def _data_rows(worksheet, header_row: int, progress: Progress | None) -> list[tuple[int, tuple]]:
+def _data_rows(
+    worksheet, size: SheetSize, header_row: int, progress: Progress | None
+) -> list[tuple[int, tuple]]:
     rows = []
-    for number, cells in enumerate(worksheet.iter_rows(min_row=header_row + 1), start=header_row + 1):
+    if size.rows <= header_row:
+        return rows
+    cells_by_row = worksheet.iter_rows(min_row=header_row + 1, max_row=size.rows, max_col=size.columns)
+    for number, cells in enumerate(cells_by_row, start=header_row + 1):
         values = tuple(_cell_value(cell) for cell in cells)
         if any(not is_blank(value) for value in values):
             rows.append((number, values))

@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from common.models import VersionedModel
+
 from ..text import normalize_text_fields
 from .units import UnitLevel
 
@@ -16,7 +18,7 @@ class Organisation(models.TextChoices):
     DOI = "doi", "Đội"
 
 
-class Position(models.Model):
+class Position(VersionedModel):
     """A post a cadre can hold (chức vụ): Bí thư, Phó Bí thư, Ủy viên BTV…"""
 
     name = models.CharField("tên chức vụ", max_length=200)
@@ -200,7 +202,7 @@ class PositionStandardQuerySet(models.QuerySet):
         )
 
 
-class PositionStandard(models.Model):
+class PositionStandard(VersionedModel):
     """Age limits and qualification standards of a position at a level, with their source.
 
     ``position`` empty means every position of that level without a row of its own.

@@ -1,10 +1,13 @@
 """Unit merges (sáp nhập) as recorded facts."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from common.dates import today
 from units.scope import ScopedQuerySet
 
+from ..dates import date_problems
 from .units import Unit
 
 
@@ -38,3 +41,7 @@ class UnitMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Sáp nhập vào {self.target} ({self.effective_on:%d/%m/%Y})"
+
+    def clean(self):
+        if problems := date_problems(self, today=today(), birth=None):
+            raise ValidationError(problems)

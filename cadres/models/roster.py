@@ -1,17 +1,20 @@
 """The cadre profile (hồ sơ cán bộ) and what hangs off it: posts, commendations, disciplines."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Concat
 from django.urls import reverse
-from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
-from common.dates import today, years_before
+from common.dates import today
+from common.models import VersionedModel
+from common.text import ascii_digits, is_ascii_number, is_phone_number, phone_text
 from units.scope import ScopedQuerySet
 
+from ..dates import date_problems as rule_problems
 from ..text import fold, normalize_text_fields
 from .catalogue import (
     ETHNIC_GROUPS,
@@ -31,9 +34,6 @@ from .catalogue import (
 )
 from .units import Unit
 
-# Sanity bounds of a birth date (not a rule of the Youth Union: those live in PositionStandard).
-MIN_AGE, MAX_AGE = 14, 70
-
 
 class CadreQuerySet(ScopedQuerySet):
     unit_field = "unit"
@@ -41,28 +41,26 @@ class CadreQuerySet(ScopedQuerySet):
     def active(self) -> "CadreQuerySet":
         return self.filter(status=CadreStatus.ACTIVE)
 
-    def search(self, query: str) -> "CadreQuerySet":
-        folded = fold(query)
-        if not folded:
-            return self
-        # Every word must occur, in any order: "lan nguyen" finds "Nguyễn Thị Lan".
+    def search(self, query: str, *, max_words: int = 10) -> "CadreQuerySet":
+        # Every word must occur, in any order: "lan nguyen" finds "Nguyễn Thị Lan". Each word is
+        # a condition: words past ``max_words`` are dropped, as a thousand of them overflow the
+        # database's expression tree (the list's filter refuses them with a message first).
         qs = self
-        for word in folded.split(" "):
+        for word in list(dict.fromkeys(fold(query).split()))[:max_words]:
             qs = qs.filter(search_text__contains=word)
         return qs
 
-    def ranked_search(self, query: str) -> "CadreQuerySet":
+    def ranked_search(self, query: str, *, max_words: int = 10) -> "CadreQuerySet":
         """``search``, with ``search_rank``: how many of the query's words match a whole word
         ("nguyen thi" ranks "Nguyễn Thị Lan" above "Nguyễn Thành Thịnh", where "thi" is only
         part of a word)."""
-        words = fold(query).split(" ") if fold(query) else []
+        words = list(dict.fromkeys(fold(query).split()))[:max_words]
         padded = Concat(models.Value(" "), "search_text", models.Value(" "))
         whole = [
-            models.Case(models.When(padded_text__contains=f" {word} ", then=1), default=0)
-            for word in dict.fromkeys(words)
+            models.Case(models.When(padded_text__contains=f" {word} ", then=1), default=0) for word in words
         ]
         rank = sum(whole[1:], whole[0]) if whole else models.Value(0)
-        return self.search(query).alias(padded_text=padded).annotate(search_rank=rank)
+        return self.search(query, max_words=max_words).alias(padded_text=padded).annotate(search_rank=rank)
 
 
 class TextNormalizingModel(models.Model):
@@ -74,8 +72,10 @@ class TextNormalizingModel(models.Model):
         super().save(*args, **kwargs)
 
 
-class Cadre(TextNormalizingModel):
+class Cadre(VersionedModel, TextNormalizingModel):
     """A cadre's profile (hồ sơ cán bộ), after the 2C CV form."""
+
+    stale_label = "hồ sơ"  # "Chưa lưu: hồ sơ đã được người khác cập nhật…"
 
     SENSITIVE_FIELDS = ("ethnicity", "religion", "party_joined_on", "party_official_on")
 
@@ -153,7 +153,6 @@ class Cadre(TextNormalizingModel):
     search_text = models.CharField(
         "chuỗi tìm kiếm", max_length=400, editable=False, db_index=True, default=""
     )
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lần cuối", auto_now=True)
 
@@ -182,6 +181,7 @@ class Cadre(TextNormalizingModel):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        self.normalize_identifiers()
         normalize_text_fields(self)
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
@@ -192,31 +192,32 @@ class Cadre(TextNormalizingModel):
         return reverse("cadres:cadre-detail", args=[self.pk])
 
     def clean(self):
-        if problems := self.date_problems(today()):
+        self.normalize_identifiers()
+        if problems := {**self.identifier_problems(), **self.date_problems(today())}:
             raise ValidationError(problems)
 
-    def date_problems(self, day: datetime.date) -> dict[str, str]:
-        """The rules between this profile's dates, field → message: the one place the form and
-        the import check them."""
+    def normalize_identifiers(self) -> None:
+        """CCCD and phone as compared and stored: ASCII digits (so uniqueness holds however the
+        number was typed), the CCCD without grouping."""
+        self.national_id = ascii_digits(self.national_id or "")
+        self.phone = phone_text(self.phone or "")
+
+    def identifier_problems(self) -> dict[str, str]:
         problems = {}
-        birth = self.birth_date
-        if birth and not years_before(day, MAX_AGE) <= birth <= years_before(day, MIN_AGE):
-            problems["birth_date"] = (
-                f"Ngày sinh {birth:%d/%m/%Y} không hợp lệ: tuổi phải từ {MIN_AGE} đến {MAX_AGE}."
+        # Other lengths and letters are the field validator's; it takes any Unicode digit.
+        if re.fullmatch(r"\d{12}", self.national_id) and not is_ascii_number(self.national_id, 12):
+            problems["national_id"] = "Số CCCD chỉ gồm 12 chữ số 0–9."
+        if self.phone and not is_phone_number(self.phone):
+            problems["phone"] = (
+                f"Số điện thoại “{self.phone}” không hợp lệ: 8–20 ký tự gồm chữ số 0–9, dấu cách, "
+                "dấu chấm, gạch ngang hoặc ngoặc, có thể bắt đầu bằng +."
             )
-        for name in ("youth_union_joined_on", "party_joined_on", "party_official_on"):
-            value = getattr(self, name)
-            label = self._meta.get_field(name).verbose_name
-            if value and value > day:
-                problems[name] = f"{capfirst(label)} {value:%d/%m/%Y} ở tương lai."
-            elif value and birth and value < birth:
-                problems[name] = f"{capfirst(label)} {value:%d/%m/%Y} trước ngày sinh."
-        joined, official = self.party_joined_on, self.party_official_on
-        if official and not joined:
-            problems.setdefault("party_joined_on", "Cần nhập ngày vào Đảng khi đã có ngày chính thức.")
-        elif official and joined and official < joined:
-            problems.setdefault("party_official_on", "Ngày chính thức không thể trước ngày vào Đảng.")
         return problems
+
+    def date_problems(self, day: datetime.date) -> dict[str, str]:
+        """The profile's date rules (``cadres.dates.RULES``) on this record as of ``day``,
+        field → message: the one place the form, the admin and the import check them."""
+        return rule_problems(self, today=day, birth=self.birth_date)
 
     def build_search_text(self) -> str:
         return fold(" ".join(filter(None, [self.full_name, self.other_name, self.national_id, self.phone])))
@@ -265,7 +266,7 @@ class AppointmentQuerySet(ScopedQuerySet):
         return self.filter(ended_on__isnull=True)
 
 
-class Appointment(TextNormalizingModel):
+class Appointment(VersionedModel, TextNormalizingModel):
     """A post held for a period (quá trình công tác). Several may be open at once."""
 
     cadre = models.ForeignKey(
@@ -302,6 +303,14 @@ class Appointment(TextNormalizingModel):
     def __str__(self) -> str:
         return f"{self.position} – {self.unit}"
 
+    def clean(self):
+        if problems := self.date_problems(today()):
+            raise ValidationError(problems)
+
+    def date_problems(self, day: datetime.date) -> dict[str, str]:
+        """This record's date rules (``cadres.dates.RULES``), relative to its cadre's birth."""
+        return rule_problems(self, today=day, birth=_birth_of_cadre(self))
+
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
@@ -315,7 +324,7 @@ class RecordQuerySet(ScopedQuerySet):
     unit_field = "cadre__unit"
 
 
-class Commendation(TextNormalizingModel):
+class Commendation(VersionedModel, TextNormalizingModel):
     cadre = models.ForeignKey(
         Cadre, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="commendations"
     )
@@ -336,8 +345,16 @@ class Commendation(TextNormalizingModel):
     def __str__(self) -> str:
         return f"{self.form} ({self.awarded_on:%d/%m/%Y})"
 
+    def clean(self):
+        if problems := self.date_problems(today()):
+            raise ValidationError(problems)
 
-class Discipline(TextNormalizingModel):
+    def date_problems(self, day: datetime.date) -> dict[str, str]:
+        """This record's date rules (``cadres.dates.RULES``), relative to its cadre's birth."""
+        return rule_problems(self, today=day, birth=_birth_of_cadre(self))
+
+
+class Discipline(VersionedModel, TextNormalizingModel):
     """Sensitive: shown only to roles that may see sensitive data."""
 
     cadre = models.ForeignKey(
@@ -359,3 +376,18 @@ class Discipline(TextNormalizingModel):
 
     def __str__(self) -> str:
         return f"{self.form} ({self.decided_on:%d/%m/%Y})"
+
+    def clean(self):
+        if problems := self.date_problems(today()):
+            raise ValidationError(problems)
+
+    def date_problems(self, day: datetime.date) -> dict[str, str]:
+        """This record's date rules (``cadres.dates.RULES``), relative to its cadre's birth."""
+        return rule_problems(self, today=day, birth=_birth_of_cadre(self))
+
+
+def _birth_of_cadre(record) -> datetime.date | None:
+    """The birth date of a record's cadre, None while the record has none (a form not yet
+    attached to its cadre)."""
+    cadre = getattr(record, "cadre", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return cadre.birth_date if cadre else None

@@ -19,7 +19,7 @@ from ..forms import (
     DisciplineForm,
 )
 from ..history import cadre_history
-from ..models import AccessAction, AccessLog, Cadre
+from ..models import AccessAction, AccessLog, Appointment, Cadre
 from ..models.units import parent_name_of
 from ..services import (
     StaleEditError,
@@ -117,24 +117,15 @@ def cadre_create(request):
 def cadre_edit(request, pk: int):
     cadre = get_cadre_for_user(request.user, pk)
     form = CadreForm(request.POST or None, instance=cadre, user=request.user)
-    stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            cadre_save_checked(cadre=form.instance, base_version=form.cleaned_data["version"] or 0)
-        except StaleEditError as error:
-            stale = error.changes
-            current_version = Cadre.objects.only("version").get(pk=cadre.pk).version
-            form.data = form.data.copy()
-            form.data["version"] = current_version
-            messages.error(
-                request,
-                "Chưa lưu: hồ sơ đã được người khác cập nhật trong lúc bạn sửa. "
-                "Xem các thay đổi bên dưới, điều chỉnh nếu cần rồi bấm Lưu lại.",
-            )
+            cadre_save_checked(cadre=form.instance, base_version=form.base_version)
+        except StaleEditError as error:  # saved by someone else since the form was checked
+            form.refuse_stale(error)
         else:
             messages.success(request, "Đã lưu hồ sơ.")
             return redirect(cadre)
-    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "stale_changes": stale})
+    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre})
 
 
 @editor_required
@@ -170,7 +161,12 @@ def cadre_archive(request, pk: int):
 @editor_required
 def appointment_create(request, pk: int):
     cadre = get_cadre_for_user(request.user, pk)
-    form = AppointmentForm(request.POST or None, user=request.user, initial={"unit": cadre.unit_id})
+    form = AppointmentForm(
+        request.POST or None,
+        user=request.user,
+        initial={"unit": cadre.unit_id},
+        instance=Appointment(cadre=cadre),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -227,13 +223,16 @@ def record_form(request, pk: int, kind: str, record_pk: int | None = None):
     record = None
     if record_pk is not None:
         record = get_object_or_404(form_class._meta.model.objects.filter(cadre=cadre), pk=record_pk)
-    form = form_class(request.POST or None, instance=record)
+    # A new record knows its cadre before validation, for the rules between their dates.
+    form = form_class(request.POST or None, instance=record or form_class._meta.model(cadre=cadre))
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.cadre = cadre
-        saved.save()
-        messages.success(request, f"Đã {'lưu' if record else 'thêm'} {label}.")
-        return redirect(cadre)
+        try:
+            form.save()  # an edit is checked against the version the form was opened at
+        except StaleEditError as error:
+            form.refuse_stale(error)
+        else:
+            messages.success(request, f"Đã {'lưu' if record else 'thêm'} {label}.")
+            return redirect(cadre)
     heading = f"Sửa {label}" if record else f"Thêm {label}"
     return render(request, "cadres/simple_form.html", {"form": form, "cadre": cadre, "heading": heading})
 
@@ -255,9 +254,13 @@ def appointment_edit(request, pk: int, appointment_pk: int):
     appointment = get_object_or_404(cadre.appointments.all(), pk=appointment_pk)
     form = AppointmentForm(request.POST or None, instance=appointment, user=request.user)
     if request.method == "POST" and form.is_valid():
-        appointment_update(appointment=form.save(commit=False))
-        messages.success(request, "Đã lưu quá trình công tác.")
-        return redirect(cadre)
+        try:
+            appointment_update(appointment=form.save(commit=False), base_version=form.base_version)
+        except StaleEditError as error:
+            form.refuse_stale(error)
+        else:
+            messages.success(request, "Đã lưu quá trình công tác.")
+            return redirect(cadre)
     return render(
         request,
         "cadres/simple_form.html",

@@ -16,7 +16,12 @@ from common.downloads import file_response, mark_download_ready, spooled_file
 from ..exports import write_import_template
 from ..filters import CadreFilter, describe_filters
 from ..imports import ImportFileError, check_upload, scope_units
-from ..imports.jobs import import_job_commit, import_job_create
+from ..imports.jobs import (
+    import_job_cancel,
+    import_job_commit,
+    import_job_create,
+    import_job_end_if_interrupted,
+)
 from ..models import ExportJob, ExportStatus, ImportJob
 from ..tasks import export_job_create, roster_filter, write_filtered_roster
 
@@ -153,8 +158,11 @@ def cadre_import(request):
 
 
 def _get_import_job(request, token) -> ImportJob:
-    """Only the user who uploaded a file may see or commit it."""
-    return get_object_or_404(ImportJob.objects.owned_by(request.user), token=token)
+    """Only the user who uploaded a file may see or commit it. A job whose worker died ends here,
+    when its page is shown or polled."""
+    job = get_object_or_404(ImportJob.objects.owned_by(request.user), token=token)
+    import_job_end_if_interrupted(job)
+    return job
 
 
 @editor_required
@@ -175,3 +183,12 @@ def import_job_status(request, token):
     if not job.is_running:
         return HttpResponseClientRefresh()
     return render(request, "cadres/includes/_job_progress.html", {"job": job})
+
+
+@require_POST
+@editor_required
+def import_cancel(request, token):
+    """The job page's cancel button: the check or save stops at its next row, saving nothing."""
+    job = _get_import_job(request, token)
+    import_job_cancel(job)
+    return redirect(job)

@@ -135,12 +135,28 @@
     if (empty) { empty.classList.toggle("d-none", !words.length || found > 0); }
   }
 
+  // The Content-Security-Policy allows no inline code: buttons say what they do in data-*.
+  function printPage(event) {
+    if (event.target.closest("[data-print]")) { window.print(); }
+  }
+
+  // A progress bar's width comes from data-percent: a style attribute in the markup is refused
+  // by the Content-Security-Policy, a width set from script is not.
+  function showProgress(root) {
+    root.querySelectorAll(".progress-bar[data-percent]").forEach(function (bar) {
+      bar.style.width = bar.dataset.percent + "%";
+    });
+  }
+
+  document.addEventListener("click", printPage);
   document.addEventListener("click", toggleTree);
   document.addEventListener("input", function (event) {
     if (event.target.matches("[data-tree-search]")) { filterTree(event.target); }
   });
   document.addEventListener("click", trackDownload);
-  document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); enhanceDates(document); });
+  document.addEventListener("DOMContentLoaded", function () { enhanceSelects(document); enhanceDates(document); showProgress(document); });
   document.addEventListener("htmx:afterSwap", function (event) { enhanceSelects(event.target); enhanceDates(event.target); });
+  // htmx:load fires for the page and for every element htmx swaps in (outerHTML swaps included).
+  document.addEventListener("htmx:load", function (event) { showProgress(event.target); });
   document.addEventListener("submit", confirmDangerous, true);
 })();

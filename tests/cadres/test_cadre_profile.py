@@ -215,6 +215,7 @@ def test_it_corrects_an_appointment_and_moves_the_current_post(client, province_
             "started_on": "2023-12-15",
             "decision_number": "45-QĐ/ĐTN",
             "note": "",
+            "version": appointment.version,  # the version the form was opened at
         },
     )
     assert response.status_code == 302
@@ -240,7 +241,7 @@ def test_it_edits_and_deletes_a_commendation(client, province_editor, lan):
     client.force_login(province_editor)
     client.post(
         reverse("cadres:record-edit", args=[lan.pk, "commendation", record.pk]),
-        {"awarded_on": "2024-03-26", "form": "Bằng khen Trung ương Đoàn"},
+        {"awarded_on": "2024-03-26", "form": "Bằng khen Trung ương Đoàn", "version": record.version},
     )
     record.refresh_from_db()
     assert record.form == "Bằng khen Trung ương Đoàn"

@@ -1,0 +1,267 @@
+"""No lost updates: every model that a form edits, in the app or in admin, is a VersionedModel,
+and two forms opened on the same record cannot both save — the second is refused with what
+changed meanwhile, and nothing of the first is overwritten."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import update_last_login
+from django.test import Client, RequestFactory
+from django.urls import get_resolver, reverse
+
+from cadres.models import Appointment, Cadre, Commendation, Discipline, Position, PositionStandard, Unit
+from common.forms import VersionedFormMixin
+from common.models import StaleEditError, VersionedModel
+from tests.factories import UserFactory, position
+from tests.test_admin import admin_url, change_page_data, posted_back
+
+PROJECT_APPS = {"common", "units", "accounts", "cadres", "planning", "training", "fieldwork", "reports"}
+
+# Models no form edits, and why. The test below checks that no form does.
+NOT_EDITED = {
+    "cadres.UnitMerge": "a recorded fact: the merge page creates it with the moves; admin shows it read-only",
+    "cadres.AccessLog": "the evidence of who saw and exported what: written by the app, never edited",
+    "cadres.ImportJob": "written by the import's work (upload, check, commit), never through a form",
+    "cadres.ExportJob": "written by the export's work, never through a form",
+}
+
+STALE = "đã được người khác cập nhật trong lúc bạn sửa"
+
+
+def label(model) -> str:
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def project_models() -> list:
+    """The project's own models, without django-simple-history's historical copies."""
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS and not hasattr(model, "instance_type")
+    ]
+
+
+def project_model_forms() -> list[type[forms.ModelForm]]:
+    assert get_resolver().url_patterns  # every view, and so every form, imported
+    found, todo = [], [forms.ModelForm]
+    while todo:
+        form = todo.pop()
+        todo += form.__subclasses__()
+        if form.__module__.split(".")[0] in PROJECT_APPS and getattr(form._meta, "model", None):
+            found.append(form)
+    return found
+
+
+def superuser_request():
+    request = RequestFactory().get("/")
+    request.user = UserFactory.build(is_superuser=True, role="admin")
+    return request
+
+
+def admin_change_forms() -> list[tuple[Any, Any]]:
+    """(model, admin) for every admin and inline that may change a row."""
+    request = superuser_request()
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        if model_admin.has_change_permission(request):
+            found.append((model, model_admin))
+        for inline in model_admin.get_inline_instances(request):
+            if inline.has_change_permission(request):
+                found.append((inline.model, inline))
+    return found
+
+
+def test_it_versions_every_project_model_but_the_listed_read_only_ones():
+    unversioned = {label(model) for model in project_models() if not issubclass(model, VersionedModel)}
+    assert unversioned == set(NOT_EDITED), (
+        "A model edited by a form must be a common.models.VersionedModel; a model no form edits "
+        "goes in NOT_EDITED with the reason."
+    )
+
+
+@pytest.mark.django_db
+def test_it_finds_no_form_that_edits_a_read_only_model():
+    edited = {label(model) for model, _ in admin_change_forms()}
+    edited |= {label(form._meta.model) for form in project_model_forms()}
+    assert not edited & set(NOT_EDITED)
+
+
+@pytest.mark.django_db
+def test_it_checks_the_version_in_every_edit_form():
+    unchecked = [form for form in project_model_forms() if not issubclass(form, VersionedFormMixin)]
+    unchecked += [
+        model_admin
+        for _, model_admin in admin_change_forms()
+        if not issubclass(model_admin.form, VersionedFormMixin)
+    ]
+    assert not unchecked
+
+
+def test_it_proves_the_refusal_for_every_versioned_model():
+    versioned = {label(model) for model in project_models() if issubclass(model, VersionedModel)}
+    assert {label(case.model) for case in ADMIN_CASES} == versioned
+
+
+# --- Two forms open on one record --------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    model: type
+    field: str
+    first: str
+    second: str
+
+    def __str__(self) -> str:
+        return self.model.__name__
+
+
+def make(model, tree, make_cadre, province_editor):
+    """A record of ``model`` that the system admin and the province editor may edit."""
+    if model is Unit:
+        return tree.branch_a
+    if model in (Position, PositionStandard):
+        # The seeded catalogue has no history yet; a first save in admin gives it one.
+        record = position("uv-bch") if model is Position else PositionStandard.objects.first()
+        record.save()
+        return record
+    if model is get_user_model():
+        return province_editor
+    cadre = make_cadre(tree.commune_a, full_name="Lê Văn Tám")
+    if model is Cadre:
+        return cadre
+    if model is Appointment:
+        return cadre.appointments.get()
+    day = datetime.date(2024, 3, 26)
+    if model is Commendation:
+        return Commendation.objects.create(cadre=cadre, awarded_on=day, form="Giấy khen")
+    return Discipline.objects.create(cadre=cadre, decided_on=day, form="Khiển trách")
+
+
+def get_user_model():
+    return apps.get_model("accounts", "User")
+
+
+ADMIN_CASES = [
+    Case(Unit, "note", "Đổi tên thôn", "Sáp nhập thôn"),
+    Case(Position, "name", "Uỷ viên Ban Chấp hành (sửa)", "Uỷ viên BCH"),
+    Case(PositionStandard, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(get_user_model(), "position_title", "Phó Bí thư", "Chánh Văn phòng"),
+    Case(Cadre, "phone", "0905111111", "0905222222"),
+    Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
+    Case(Commendation, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
+    Case(Discipline, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
+]
+
+APP_CASES = [
+    Case(Cadre, "major", "Luật", "Kinh tế"),
+    Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
+    Case(Commendation, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
+    Case(Discipline, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
+]
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("case", ADMIN_CASES, ids=str)
+def test_it_refuses_a_stale_admin_save_and_keeps_the_first(
+    tree, make_cadre, province_editor, system_admin, case
+):
+    record = make(case.model, tree, make_cadre, province_editor)
+    url = admin_url(case.model, "change", record.pk)
+    first, second = logged_in(system_admin), logged_in(system_admin)
+    opened_first, opened_second = first.get(url), second.get(url)
+
+    saved = first.post(url, change_page_data(opened_first, **{case.field: case.first}))
+    assert saved.status_code == 302, saved.context and saved.context["adminform"].form.errors
+    refused = second.post(url, change_page_data(opened_second, **{case.field: case.second}))
+
+    assert refused.status_code == 200
+    errors = " ".join(refused.context["adminform"].form.non_field_errors())
+    assert "Chưa lưu:" in errors and STALE in errors
+    if hasattr(case.model, "history"):  # what the first saved is listed, with who
+        assert case.first in errors and system_admin.get_full_name() in errors
+    record.refresh_from_db()
+    assert getattr(record, case.field) == case.first
+
+
+def app_edit_url(record) -> str:
+    if isinstance(record, Cadre):
+        return reverse("cadres:cadre-edit", args=[record.pk])
+    if isinstance(record, Appointment):
+        return reverse("cadres:appointment-edit", args=[record.cadre_id, record.pk])
+    return reverse("cadres:record-edit", args=[record.cadre_id, record._meta.model_name, record.pk])
+
+
+@pytest.mark.parametrize("case", APP_CASES, ids=str)
+def test_it_refuses_a_stale_app_save_and_keeps_the_first(
+    tree, make_cadre, province_editor, commune_editor, case
+):
+    record = make(case.model, tree, make_cadre, province_editor)
+    url = app_edit_url(record)
+    first, second = logged_in(commune_editor), logged_in(province_editor)
+    opened_first, opened_second = first.get(url), second.get(url)
+
+    data = posted_back(opened_first.context["form"]) | {case.field: case.first}
+    assert first.post(url, data).status_code == 302
+    data = posted_back(opened_second.context["form"]) | {case.field: case.second}
+    refused = second.post(url, data)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Chưa lưu:" in html and STALE in html
+    assert case.first in html and commune_editor.get_full_name() in html  # what changed, by whom
+    record.refresh_from_db()
+    assert getattr(record, case.field) == case.first
+
+    # Seen the change, the user saves deliberately against the current version.
+    data |= {"version": refused.context["form"].data["version"]}
+    assert second.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert getattr(record, case.field) == case.second
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_save_checked_against_an_old_version(tree):
+    unit = Unit.objects.get(pk=tree.branch_a.pk)
+    opened_at = unit.version
+    Unit.objects.get(pk=unit.pk).save()  # someone saves meanwhile
+
+    unit.note = "Sửa"
+    with pytest.raises(StaleEditError):
+        unit.save_checked(opened_at)
+
+    assert Unit.objects.get(pk=unit.pk).note == ""
+
+
+@pytest.mark.django_db
+def test_it_gives_every_save_the_next_version_even_from_an_old_instance(tree):
+    old = Unit.objects.get(pk=tree.branch_a.pk)
+    Unit.objects.get(pk=old.pk).save()
+    Unit.objects.get(pk=old.pk).save()
+
+    old.save()
+
+    assert Unit.objects.get(pk=old.pk).version == old.version == 4
+
+
+@pytest.mark.django_db
+def test_it_does_not_make_a_users_forms_stale_when_they_log_in(tree, client):
+    user = UserFactory(unit=tree.province)
+    version = user.version
+
+    update_last_login(None, user=user)  # what logging in does
+
+    user.refresh_from_db()
+    assert user.last_login and user.version == version
