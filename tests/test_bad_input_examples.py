@@ -136,3 +136,11 @@ def test_its_service_closes_the_current_post_on_the_first_day_it_can(tree, cadre
 
     current.refresh_from_db()
     assert current.ended_on == datetime.date.min
+
+
+def test_a_refused_filter_names_the_field_it_refuses(client, province_editor):
+    client.force_login(province_editor)
+
+    html = client.get("/cadres/", {"age_min": "3000"}).content.decode()
+
+    assert "Bộ lọc không hợp lệ — Tuổi từ:" in html

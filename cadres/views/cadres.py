@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import editor_required
+from common.filters import filter_errors
 
 from .. import registry
 from ..filters import CadreFilter
@@ -64,6 +65,7 @@ def cadre_list(request):
             "query_string": query.urlencode(),
             "sort": request.GET.get("sort", ""),
             "search": filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else "",
+            "filter_errors": filter_errors(filterset),
         },
     )
 
