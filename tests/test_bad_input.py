@@ -475,6 +475,7 @@ def test_it_saves_no_impossible_value(corpus, quiet, url, role):
     assert not through, "\n".join(through)
 
 
+@pytest.mark.django_db  # runs with the module's other database tests, before any that empty the tables
 def test_it_counts_its_cases(corpus):
     """The corpus's size, per form, in the test's output (pytest -rP): run after the others."""
     if not corpus.counts:
