@@ -325,7 +325,6 @@ def _move_cadres(plan: MergePlan, target: Unit) -> int:
         cadre_sync_current_post(cadre=cadre)
         if cadre.unit_id in source_ids:
             cadre.unit = target
-            cadre.version += 1
             cadre.save()
     return len(plan.cadres)
 
