@@ -78,5 +78,11 @@ test-postgres: $(STAMP)
 bench: $(STAMP)
 	@$(TEST_ENV) $(BIN)/python bench/run.py
 
+# Load test of the production server (gunicorn, config/gunicorn.conf.py) with wrk on loopback,
+# against DATABASE_URL's database (default db.sqlite3), which must be seeded (`make run` does it).
+.PHONY: load
+load: $(STAMP) .local-secret-key
+	@$(LOCAL_ENV) bench/load.sh
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

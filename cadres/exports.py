@@ -5,10 +5,11 @@ can be corrected and imported back. Styles and safe cells are common's (``common
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -25,7 +26,7 @@ from common.xlsx import (
     TEXT_FORMAT,
     TITLE_FONT,
     XLSX_CONTENT_TYPE,
-    SheetWriter,
+    TableWorkbook,
     set_safe_value,
     set_widths,
     style_header,
@@ -65,6 +66,7 @@ __all__ = [
     "language_text",
     "roster_columns",
     "roster_filenames",
+    "roster_rows",
     "write_import_template",
     "write_roster",
 ]
@@ -72,9 +74,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """A column of the roster: what it reads of a cadre (``reads``: fields, or lookups through the
+    unit or the post, as ``values_list`` takes them) and how it shows them (``show``, given what
+    it reads in that order)."""
+
     label: str
     width: float
-    value: Callable[[Cadre], Any]
+    reads: tuple[str, ...]
+    show: Callable[..., Any]
     kind: str = "plain"  # "plain", "text" (kept as text: CCCD, phone) or "date"
     field: str = ""  # the Cadre field it shows, if one
 
@@ -83,70 +90,144 @@ class ExportColumn:
         # The one list of sensitive fields is the model's.
         return self.field in Cadre.SENSITIVE_FIELDS
 
+    def value(self, cadre: Cadre) -> Any:
+        """The cell's value for a Cadre instance."""
+        return self.show(*(_read(cadre, lookup) for lookup in self.reads))
+
+
+def _read(cadre: Cadre, lookup: str) -> Any:
+    """``unit__name`` of a cadre: ``cadre.unit.name``; None past a missing post."""
+    value: Any = cadre
+    for name in lookup.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _displayed(field: str) -> Callable[[Any], Any]:
+    """A choice field's label, as ``get_<field>_display()`` gives it, from a dictionary."""
+    labels = {value: str(label) for value, label in Cadre._meta.get_field(field).flatchoices}
+    return lambda value: labels.get(value, value)
+
+
+def _language(language: str, level: int) -> str:
+    """ "Tiếng Anh B1": the form the import reads back."""
+    return " ".join(part for part in (language, LANGUAGE_LEVEL_CODES.get(level, "")) if part)
+
 
 def language_text(cadre: Cadre) -> str:
-    """ "Tiếng Anh B1": the form the import reads back."""
-    level = LANGUAGE_LEVEL_CODES.get(cadre.foreign_language_level, "")
-    return " ".join(part for part in (cadre.foreign_language, level) if part)
+    return _language(cadre.foreign_language, cadre.foreign_language_level)
+
+
+_IT_LEVEL = _displayed("it_level")
+
+
+def _it_level(level: int) -> str:
+    """No IT level shows as an empty cell, not as "Chưa có"."""
+    return _IT_LEVEL(level) if level else ""
 
 
 def _label(key: str) -> str:
     return COLUMN_LABELS[key]
 
 
-def _column(key: str, width: float, value: Callable[[Cadre], Any], kind: str = "plain") -> ExportColumn:
-    """A column of the import's own columns, headed as the import reads it."""
-    return ExportColumn(_label(key), width, value, kind, field=key)
+def _column(
+    key: str,
+    width: float,
+    kind: str = "plain",
+    *,
+    reads: tuple[str, ...] = (),
+    show: Callable[..., Any] = _same,
+) -> ExportColumn:
+    """A column of the import's own columns, headed as the import reads it; by default it shows
+    the field of the same name as it is."""
+    return ExportColumn(_label(key), width, reads or (key,), show, kind, field=key)
+
+
+def _choice(key: str, width: float) -> ExportColumn:
+    return _column(key, width, show=_displayed(key))
 
 
 ROSTER_COLUMNS = [
-    _column("full_name", 26, lambda c: c.full_name),
-    _column("birth_date", 12, lambda c: c.birth_date, "date"),
-    _column("gender", 9, lambda c: c.get_gender_display()),
-    _column("ethnicity", 11, lambda c: c.ethnicity),
-    _column("religion", 13, lambda c: c.get_religion_display()),
-    _column("national_id", 15, lambda c: c.national_id, "text"),
-    _column("phone", 13, lambda c: c.phone, "text"),
-    _column("email", 26, lambda c: c.email),
-    _column("unit", 34, lambda c: c.unit.name),
-    _column("unit_code", 12, lambda c: c.unit.code, "text"),
-    _column("position", 24, lambda c: c.position.name if c.position_id else ""),
-    _column("youth_union_joined_on", 13, lambda c: c.youth_union_joined_on, "date"),
-    _column("party_joined_on", 13, lambda c: c.party_joined_on, "date"),
-    _column("education", 17, lambda c: c.get_education_display()),
-    _column("major", 22, lambda c: c.major),
-    _column("political_theory", 16, lambda c: c.get_political_theory_display()),
-    _column("foreign_language", 16, language_text),
-    _column("it_level", 10, lambda c: c.get_it_level_display() if c.it_level else ""),
-    _column("employment", 15, lambda c: c.get_employment_display()),
-    ExportColumn("Trạng thái", 16, lambda c: c.get_status_display()),
+    _column("full_name", 26),
+    _column("birth_date", 12, "date"),
+    _choice("gender", 9),
+    _column("ethnicity", 11),
+    _choice("religion", 13),
+    _column("national_id", 15, "text"),
+    _column("phone", 13, "text"),
+    _column("email", 26),
+    _column("unit", 34, reads=("unit__name",)),
+    _column("unit_code", 12, "text", reads=("unit__code",)),
+    _column("position", 24, reads=("position__name",)),  # None: no post, an empty cell
+    _column("youth_union_joined_on", 13, "date"),
+    _column("party_joined_on", 13, "date"),
+    _choice("education", 17),
+    _column("major", 22),
+    _choice("political_theory", 16),
+    _column("foreign_language", 16, reads=("foreign_language", "foreign_language_level"), show=_language),
+    _column("it_level", 10, show=_it_level),
+    _choice("employment", 15),
+    ExportColumn("Trạng thái", 16, ("status",), _displayed("status")),
 ]
-ROW_NUMBER = ExportColumn("STT", 6, lambda c: None)
+ROW_NUMBER = ExportColumn("STT", 6, (), lambda: None)
+
+# Rows fetched at a time by an export: a few megabytes of values.
+ROSTER_CHUNK = 2000
 
 
 def roster_columns(*, include_sensitive: bool) -> list[ExportColumn]:
     return [ROW_NUMBER] + [c for c in ROSTER_COLUMNS if include_sensitive or not c.sensitive]
 
 
+def roster_rows(cadres: QuerySet[Cadre] | Iterable[Cadre], columns: list[ExportColumn]) -> Iterator[list]:
+    """Each cadre's values for ``columns``. From a queryset, one query streamed ``ROSTER_CHUNK``
+    rows at a time, reading only what the columns show (no model instances); from Cadre
+    instances, read off each."""
+    if not isinstance(cadres, QuerySet):
+        for cadre in cadres:
+            yield [column.value(cadre) for column in columns]
+        return
+    lookups = list(dict.fromkeys(lookup for column in columns for lookup in column.reads))
+    where = {lookup: index for index, lookup in enumerate(lookups)}
+    cells = [_cell_of(column.show, [where[lookup] for lookup in column.reads]) for column in columns]
+    for values in cadres.values_list(*lookups).iterator(chunk_size=ROSTER_CHUNK):
+        yield [cell(values) for cell in cells]
+
+
+def _cell_of(show: Callable[..., Any], positions: list[int]) -> Callable[[tuple], Any]:
+    """A column's value from a row of ``values_list``, its values at ``positions``."""
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda values: show(values[position])
+    return lambda values: show(*[values[position] for position in positions])
+
+
 def write_roster(
     out: BinaryIO,
-    cadres: Iterable[Cadre],
+    cadres: QuerySet[Cadre] | Iterable[Cadre],
     *,
     include_sensitive: bool,
     title: str,
     notes: list[str],
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the roster as an xlsx workbook (write-only: rows stream to disk); returns the
-    number of cadres written. Row 1 is the title, row 2 the filters, row 3 the header; the
-    header and the name stay in view."""
+    """Write the roster as an xlsx workbook, rows streamed to disk (``TableWorkbook``); returns
+    the number of cadres written. ``cadres``: a queryset, read as ``roster_rows`` says, or Cadre
+    instances. ``progress``, if given, is told the number of cadres written after each one.
+    Row 1 is the title, row 2 the filters, row 3 the header; the header and the name stay in view."""
     columns = roster_columns(include_sensitive=include_sensitive)
-    workbook = Workbook(write_only=True)
-    writer = SheetWriter(workbook, "Cán bộ", columns, title=title, filters=notes, frozen_columns=2)
-    for number, cadre in enumerate(cadres, start=1):
-        writer.append([number] + [column.value(cadre) for column in columns[1:]])
-    count = writer.close()
-    workbook.save(out)
-    return count
+    table = TableWorkbook("Cán bộ", columns, title=title, filters=notes, frozen_columns=2)
+    for number, values in enumerate(roster_rows(cadres, columns[1:]), start=1):
+        table.append([number, *values])
+        if progress is not None:
+            progress(number)
+    return table.save(out)
 
 
 def roster_filenames(unit: Unit | None, day: datetime.date) -> tuple[str, str]:

@@ -1,12 +1,12 @@
 """The one FilterSet of the roster: used by the list page and by its Excel export."""
 
-import datetime
-
 import django_filters
 from django.core.exceptions import ValidationError
 
+from common.dates import today
 from common.filters import ANY, ChoiceFilter, LevelFilter, ModelChoiceFilter, NumberFilter, describe_filters
 from common.widgets import SearchableSelect
+from units.scope import subtree_condition
 
 from .forms import UnitChoiceField
 from .models import (
@@ -77,8 +77,8 @@ class CadreFilter(django_filters.FilterSet):
         fields=[
             ("full_name", "name"),
             ("birth_date", "birth_date"),
-            ("unit__path", "unit"),
-            ("position__order", "position"),
+            ("unit_path", "unit"),
+            ("position_order", "position"),
             ("education", "education"),
             ("political_theory", "political_theory"),
         ],
@@ -97,13 +97,13 @@ class CadreFilter(django_filters.FilterSet):
         if not request.user.can_see_sensitive:
             # Party membership is sensitive data: not even a filter on it for viewers.
             del self.filters["party_member"]
-        self.today = datetime.date.today()
+        self.today = today()
 
     def filter_search(self, queryset, name, value):
         return queryset.ranked_search(value, max_words=SEARCH_MAX_WORDS)
 
     def filter_unit(self, queryset, name, unit):
-        return queryset.filter(unit__path__startswith=unit.path)
+        return queryset.filter(subtree_condition("unit_path", unit.path))
 
     def filter_party(self, queryset, name, value):
         return queryset.filter(party_joined_on__isnull=(value == "no"))
@@ -127,8 +127,9 @@ class CadreFilter(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         if self.form.cleaned_data.get("sort"):
-            return queryset
+            # Ties in the order by their key, so that keyset pages (common.lists) are exact.
+            return queryset.order_by(*queryset.query.order_by, "pk")
         if "search_rank" in queryset.query.annotations:
             # A search lists whole-word matches first ("Nguyễn Thị …" before "Nguyễn Thành Thịnh").
             return queryset.order_by("-search_rank", "full_name", "pk")
-        return queryset.order_by("unit__path", "position__order", "full_name", "pk")
+        return queryset.order_by("unit_path", "position_order", "full_name", "pk")

@@ -16,6 +16,7 @@ from . import registry
 from .forms import UnitChoiceField, UnitMultipleChoiceField
 from .models import Appointment, AppointmentKind, Cadre, CadreStatus, Unit, UnitKind, UnitLevel, UnitMerge
 from .services import cadre_sync_current_post
+from .standards import StandardBook
 
 # What the merge does with each model that points at a unit. Other apps claim theirs through
 # registry.MergeParticipant (``models`` they move, ``kept`` they leave); merge_coverage() puts
@@ -321,12 +322,17 @@ def _move_appointments(plan: MergePlan, target: Unit) -> int:
 def _move_cadres(plan: MergePlan, target: Unit) -> int:
     """The cadres of the sources follow their open posts; those without one move directly."""
     source_ids = {source.pk for source in plan.sources}
-    for cadre in plan.cadres:
+    with StandardBook.shared():
+        _move_each(plan.cadres, source_ids, target)
+    return len(plan.cadres)
+
+
+def _move_each(cadres, source_ids: set[int], target: Unit) -> None:
+    for cadre in cadres:
         cadre_sync_current_post(cadre=cadre)
         if cadre.unit_id in source_ids:
             cadre.unit = target
             cadre.save()
-    return len(plan.cadres)
 
 
 def _join(*notes: str) -> str:

@@ -9,6 +9,8 @@ themselves, whatever FILTERS_EMPTY_CHOICE_LABEL says.
 import django_filters
 from django import forms
 
+from .widgets import Select
+
 ANY = "Tất cả"
 
 
@@ -16,6 +18,7 @@ class ChoiceFilter(django_filters.ChoiceFilter):
     """A ChoiceFilter whose select starts at "Tất cả" (empty: no filter)."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", Select)
         super().__init__(*args, empty_label=ANY, **kwargs)
 
 
@@ -23,6 +26,7 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """A ModelChoiceFilter whose select starts at "Tất cả" (empty: no filter)."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", Select)
         super().__init__(*args, empty_label=ANY, **kwargs)
 
 
@@ -31,6 +35,7 @@ class TypedChoiceFilter(django_filters.TypedChoiceFilter):
     so "Tất cả" is put first here, and its empty value means no filter."""
 
     def __init__(self, *, choices, **kwargs):
+        kwargs.setdefault("widget", Select)
         super().__init__(choices=_with_any(choices), empty_value=None, **kwargs)
 
 

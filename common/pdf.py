@@ -8,6 +8,7 @@ reach the network. Official documents (Hướng dẫn 29-HD/TWĐTN-VP) open with
 """
 
 import datetime
+import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.text.ffi import ffi, fontconfig, pangoft2
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -67,15 +69,24 @@ def _static_path(name: str) -> Path:
 
 
 @cache
-def _font_faces() -> str:
-    rules = []
-    for (weight, style), name in _FONT_FILES.items():
-        rules.append(
-            "@font-face { font-family: 'Liberation Serif'; "
-            f"src: url('{_static_path(name).as_uri()}') format('truetype'); "
-            f"font-weight: {weight}; font-style: {style}; }}"
-        )
-    return "\n".join(rules)
+def _font_paths() -> tuple[bytes, ...]:
+    return tuple(os.fsencode(_static_path(name)) for name in _FONT_FILES.values())
+
+
+class ShippedFontConfiguration(FontConfiguration):
+    """WeasyPrint's font configuration (the system fonts) with the shipped fonts added straight
+    from static/fonts/. Not through @font-face: WeasyPrint copies each @font-face font into a
+    temporary folder of its own per render, removed only when the garbage collector reaches the
+    configuration, so workers left folders behind. Fontconfig reads these files in place and
+    takes family, weight and style from the fonts themselves; nothing is written anywhere. One
+    per render, as before: nothing is shared between threads."""
+
+    def __init__(self):
+        super().__init__()
+        for path in _font_paths():
+            if not fontconfig.FcConfigAppFontAddFile(self._config, path):
+                raise ImproperlyConfigured(f"Fontconfig cannot load {os.fsdecode(path)!r}.")
+        pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", self.font_map))
 
 
 def static_root() -> Path:
@@ -106,9 +117,9 @@ def render_pdf(template_name: str, context: dict, *, request=None, base_url: str
     (``img/logo.png``) resolve against ``base_url``, by default the static directory; only
     static files are ever read. Text is NFC so every diacritic maps to one glyph."""
     html = unicodedata.normalize("NFC", render_to_string(template_name, context, request=request))
-    font_config = FontConfiguration()
+    font_config = ShippedFontConfiguration()
     fetcher = StaticOnlyFetcher()
-    defaults = CSS(string=_font_faces() + _PAGE_DEFAULTS, font_config=font_config, url_fetcher=fetcher)
+    defaults = CSS(string=_PAGE_DEFAULTS, font_config=font_config, url_fetcher=fetcher)
     document = HTML(string=html, base_url=base_url or static_root().as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[defaults], font_config=font_config)
 

@@ -7,19 +7,15 @@ from django.urls import reverse
 from cadres import registry
 from cadres.models import Cadre, Gender, Unit
 from cadres.standards import StandardBook
+from common.lists import cached_figures
 
 
 def dashboard(request):
     units = Unit.objects.visible_to(request.user).active()
     cadres = Cadre.objects.visible_to(request.user).active()
-    book = StandardBook()
-    figures = cadres.aggregate(
-        total=Count("pk"),
-        women=Count("pk", filter=Q(gender=Gender.FEMALE)),
-        over_age=Count("pk", filter=book.over_age_q()),
-        near_age=Count("pk", filter=book.near_age_q()),
-        below_standard=Count("pk", filter=book.below_standard_q()),
-    )
+    # One pass over the scope's rows on the roster's own columns (no join), cached until a
+    # cadre changes or the day does (common.lists.cached_figures).
+    figures = cached_figures(cadres, roster_figures, name="dashboard")
     # Then the cards and alerts of the other apps (plans to approve, courses…), cadres.registry.
     cards, alerts = registry.dashboard_items(request)
     unit_count = units.count()
@@ -33,6 +29,17 @@ def dashboard(request):
             "cards": [*_roster_cards(unit_count, figures), *cards],
             "alerts": alerts,
         },
+    )
+
+
+def roster_figures(cadres) -> dict[str, int]:
+    book = StandardBook()
+    return cadres.aggregate(
+        total=Count("pk"),
+        women=Count("pk", filter=Q(gender=Gender.FEMALE)),
+        over_age=Count("pk", filter=book.over_age_q()),
+        near_age=Count("pk", filter=book.near_age_q()),
+        below_standard=Count("pk", filter=book.below_standard_q()),
     )
 
 

@@ -1,3 +1,4 @@
+import copy
 import datetime
 from types import SimpleNamespace
 
@@ -9,6 +10,33 @@ from cadres.services import appointment_add
 from tests.factories import CadreFactory, UnitFactory, UserFactory, position
 
 
+def pytest_configure(config):
+    """Every run has the read replica alias (DATABASE_REPLICA_URL in production) as Django's test
+    mirror of "default": a second connection to the same test database, so that a test can see
+    which reads go where (tests/test_replica.py) without a second server. Added here, before any
+    connection is opened, and whatever the environment says, so every run has the same one."""
+    from django.conf import settings
+
+    from common.db import REPLICA
+
+    default = settings.DATABASES["default"]
+    settings.DATABASES[REPLICA] = {
+        **copy.deepcopy(default),
+        "TEST": {**default.get("TEST", {}), "MIRROR": "default"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_where_declared(request, settings):
+    """pytest-django refuses queries to an alias a test has not declared, and a test mirror only
+    sees committed rows (transactional tests): a test that does not declare the replica alias
+    runs without the router, as a deployment without a replica does."""
+    marker = request.node.get_closest_marker("django_db")
+    databases = (marker.kwargs.get("databases") if marker else None) or ()
+    if databases != "__all__" and "replica" not in databases:
+        settings.DATABASE_ROUTERS = []
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage needs collectstatic; tests render templates without it.
@@ -16,6 +44,16 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """A cache of the test's own: cached counts and figures (common.lists) are keyed by the
+    newest change, and a frozen clock can give two tests the same one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Length, Substr
+from django.dispatch import Signal
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -74,6 +75,11 @@ def unit_label(name: str, parent_name: str | None) -> str:
     return f"{name} – {parent_name}" if parent_name else name
 
 
+# Sent after a unit and its subtree got new paths (``unit``: the moved unit, reloaded), for the
+# tables that keep a copy of a unit's path (``Cadre.unit_path``).
+unit_moved = Signal()
+
+
 class UnitManager(MP_NodeManager):
     def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model, using=self._db).order_by("path")
@@ -86,6 +92,11 @@ class UnitManager(MP_NodeManager):
 
     def with_parent_name(self) -> UnitQuerySet:
         return self.get_queryset().with_parent_name()
+
+    def move(self, node, target, pos=None):
+        result = super().move(node, target, pos)
+        unit_moved.send(sender=self.model, unit=self.model.objects.get(pk=node.pk))
+        return result
 
 
 class Unit(VersionedModel, MP_Node):

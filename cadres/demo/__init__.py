@@ -18,6 +18,7 @@ from django.utils import timezone
 from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
 
 from ..models import Appointment, Cadre, Commendation, Discipline, Position, Unit
+from ..standards import StandardBook
 from .generator import CadreGenerator, DemoCadre, tail
 
 __all__ = [
@@ -93,8 +94,11 @@ def seed_cadres(
         result.seconds = time.monotonic() - started
         return result
     with_history = count <= HISTORY_LIMIT
+    book = StandardBook()
     for first in range(0, count, batch_size):
         batch = [generator.build(index) for index in range(first, min(count, first + batch_size))]
+        for item in batch:  # bulk_create skips save(), which sets them
+            book.refresh_derived(item.cadre)
         with transaction.atomic():
             result.created += _save_batch(batch, with_history=with_history)
         result.existing = min(count, first + batch_size) - result.created

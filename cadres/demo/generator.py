@@ -272,7 +272,7 @@ class CadreGenerator:
             national_id=national_id,
             phone=f"09{rng.randrange(10**8):08d}",
             address=self._address(rng, base, ethnicity),
-            unit_id=post.unit.pk,
+            unit=post.unit,
             position_id=self.positions[post.position],
             employment=self._employment(rng, post, base),
             is_school_staff=profile.school_staff,

@@ -19,8 +19,18 @@ from simple_history.models import HistoricalRecords
 from common.dates import today as local_today
 
 from ..dates import RULES
-from ..models import AccessAction, AccessLog, Cadre, CadreStatus, Position, Unit
+from ..models import (
+    AccessAction,
+    AccessLog,
+    Appointment,
+    AppointmentKind,
+    Cadre,
+    CadreStatus,
+    Position,
+    Unit,
+)
 from ..services import appointment_add
+from ..standards import StandardBook
 from .cells import (
     COLUMN_LABELS,
     COLUMNS,
@@ -36,6 +46,7 @@ from .cells import (
 from .sheet import ImportFileError, Progress, Sheet, read_sheet
 
 APPOINTMENT_NOTE = "Nhập từ tệp Excel"
+CREATE_BATCH = 500  # new cadres written per INSERT (progress is reported after each)
 SAMPLE_ROW_MESSAGE = (
     f"“{SAMPLE_FULL_NAME}” là cán bộ ví dụ của tệp mẫu, không phải dữ liệu; hãy xoá dòng này."
 )
@@ -474,6 +485,33 @@ def _lock_versions(plan: ImportPlan, previewed: dict[int, tuple[str, int | None]
         raise _StaleRows(sorted(stale))
 
 
+def _create_rows(rows: list[PlannedRow], *, user, today: datetime.date) -> None:
+    """New cadres in bulk: what ``Cadre.save()`` and ``appointment_add`` do for one new record
+    (normalised text, search text, derived columns, history, the post as an appointment),
+    in a few INSERTs instead of a dozen queries a row. A new cadre's only post is the one
+    recorded here, so there is nothing to close and nothing to bring in step."""
+    book = StandardBook.current()
+    cadres = [planned.cadre for planned in rows]
+    for cadre in cadres:
+        cadre.prepare_for_save(book)
+    Cadre.objects.bulk_create(cadres)
+    Cadre.history.bulk_history_create(cadres, default_user=user)
+    appointments = [
+        Appointment(
+            cadre=cadre,
+            unit=cadre.unit,
+            position=cadre.position,
+            started_on=today,
+            kind=AppointmentKind.APPOINTED,
+            note=APPOINTMENT_NOTE,
+        )
+        for planned, cadre in zip(rows, cadres, strict=True)
+        if planned.post_changed and cadre.position_id
+    ]
+    Appointment.objects.bulk_create(appointments)
+    Appointment.history.bulk_history_create(appointments, default_user=user)
+
+
 def _save_row(planned: PlannedRow, *, user, today: datetime.date) -> None:
     cadre = planned.cadre
     if user is not None:
@@ -509,10 +547,21 @@ def cadre_import_commit(
         return plan
     to_save = [planned for planned in plan.rows if planned.action != Action.UNCHANGED]
     try:
-        with transaction.atomic(), _history_attributed_to(user), translation.override(settings.LANGUAGE_CODE):
+        with (
+            transaction.atomic(),
+            _history_attributed_to(user),
+            translation.override(settings.LANGUAGE_CODE),
+            StandardBook.shared(),  # one read of the standards for every row saved
+        ):
             # Without a preview (the command), the rows are held to what was just checked.
             _lock_versions(plan, _by_row(plan.seen() if previewed is None else previewed))
-            for done, planned in enumerate(to_save, start=1):
+            creates = [planned for planned in to_save if planned.action == Action.CREATE]
+            updates = [planned for planned in to_save if planned.action != Action.CREATE]
+            for start in range(0, len(creates), CREATE_BATCH):
+                _create_rows(creates[start : start + CREATE_BATCH], user=user, today=today)
+                if progress:
+                    progress("save", min(start + CREATE_BATCH, len(creates)), len(to_save))
+            for done, planned in enumerate(updates, start=len(creates) + 1):
                 _save_row(planned, user=user, today=today)
                 if progress and (done % 50 == 0 or done == len(to_save)):
                     progress("save", done, len(to_save))

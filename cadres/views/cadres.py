@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import editor_required
 from common.filters import filter_errors
+from common.lists import paginate
 
 from .. import registry
 from ..filters import CadreFilter
@@ -46,16 +46,17 @@ def cadre_list(request):
         request.GET,
         queryset=Cadre.objects.visible_to(request.user)
         .select_related("unit", "position")
-        .annotate(unit_parent_name=parent_name_of("unit__path")),
+        .annotate(unit_parent_name=parent_name_of("unit_path")),
         request=request,
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
     book = StandardBook()
     for cadre in page:
         cadre.warnings = book.warnings(cadre)
         cadre.unit.parent_name = cadre.unit_parent_name
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before", "last"):
+        query.pop(name, None)
     return render(
         request,
         "cadres/cadre_list.html",

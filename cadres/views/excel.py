@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import editor_required
+from common.db import reads_from_replica
 from common.downloads import file_response, mark_download_ready, spooled_file
 
 from ..exports import write_import_template
@@ -57,6 +58,7 @@ def _export_query(request) -> str:
 
 
 @require_GET
+@reads_from_replica  # reads only (its access log is a write, which goes to the primary)
 def cadre_export(request):
     """The list page's filters, the list page's rows: one FilterSet for both. A large list is
     written by a task instead, so that no web worker is held for it: the page says so and offers

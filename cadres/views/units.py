@@ -3,6 +3,9 @@ from collections import Counter
 from django.db.models import Count
 from django.shortcuts import render
 
+from common.lists import cached_figures
+from units.scope import subtree_condition
+
 from ..merge import can_merge_units
 from ..models import Cadre, Unit
 from ..text import fold
@@ -10,14 +13,18 @@ from .access import get_unit_for_user
 
 
 def cadre_counts(user, under: Unit | None = None) -> Counter:
-    """Active cadres per unit path, each unit counting its whole subtree. One query."""
+    """Active cadres per unit path, each unit counting its whole subtree: one pass over the
+    roster index, cached until a cadre changes (common.lists.cached_figures)."""
     cadres = Cadre.objects.visible_to(user).active()
     if under is not None:
-        cadres = cadres.filter(unit__in=under.subtree())
+        cadres = cadres.filter(subtree_condition("unit_path", under.path))
+    return cached_figures(cadres, _counts_by_subtree, name="unit-counts")
+
+
+def _counts_by_subtree(cadres) -> Counter:
     totals: Counter = Counter()
-    for row in cadres.values("unit__path").annotate(n=Count("pk")).order_by():
-        path = row["unit__path"]
-        for prefix in Unit.path_prefixes(path):
+    for row in cadres.values("unit_path").annotate(n=Count("pk")).order_by():
+        for prefix in Unit.path_prefixes(row["unit_path"]):
             totals[prefix] += row["n"]
     return totals
 

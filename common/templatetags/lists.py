@@ -23,6 +23,12 @@ def url_with(context, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def page_url(context, changes: dict) -> str:
+    """The current query string with a page link's parameters (``ListPage.links``) applied."""
+    return url_with(context, **changes)
+
+
+@register.simple_tag(takes_context=True)
 def sort_header(context, key: str, label: str, param: str = "sort") -> SafeString:
     """A column header that sorts by ``key``, and reverses on a second click. The other filters
     stay; the page goes back to the first."""
@@ -33,7 +39,7 @@ def sort_header(context, key: str, label: str, param: str = "sort") -> SafeStrin
         target, icon, state = key, "bi-sort-down", "descending"
     else:
         target, icon, state = key, "", "none"
-    url = url_with(context, **{param: target, "page": None})
+    url = url_with(context, **{param: target, "page": None, "after": None, "before": None, "last": None})
     icon_html = format_html(' <i class="bi {}" aria-hidden="true"></i>', icon) if icon else ""
     return format_html('<a href="{}" aria-sort="{}">{}{}</a>', url, state, label, icon_html)
 

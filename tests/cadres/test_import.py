@@ -639,19 +639,20 @@ def test_it_saves_nothing_when_a_row_breaks_a_database_constraint_midway(
     client.force_login(province_editor)
     rows = [row(f"Cán Bộ {n}", f"0010950016{n:02d}") for n in range(5)]
     url, _ = job_page(client, xlsx_bytes([HEADER, *rows]))
-    real_save_row, saved = service._save_row, []
+    real_create_rows, saved = service._create_rows, []
 
-    def someone_adds_the_fourth_cccd_meanwhile(planned, **kwargs):
-        if len(saved) == 3:
+    def someone_adds_the_fourth_cccd_meanwhile(rows, **kwargs):
+        if len(saved) == 2:
             CadreFactory(unit=tree.commune_b, national_id="001095001603")
-        real_save_row(planned, **kwargs)
-        saved.append(planned.row)
+        real_create_rows(rows, **kwargs)
+        saved.extend(planned.row for planned in rows)
 
-    monkeypatch.setattr(service, "_save_row", someone_adds_the_fourth_cccd_meanwhile)
+    monkeypatch.setattr(service, "CREATE_BATCH", 2)
+    monkeypatch.setattr(service, "_create_rows", someone_adds_the_fourth_cccd_meanwhile)
     client.post(url)
 
     page = client.get(url)
-    assert saved == [2, 3, 4]  # three rows were written before the fourth broke the unique CCCD…
+    assert saved == [2, 3]  # two rows were written before the fourth broke the unique CCCD…
     assert not Cadre.objects.exists()  # …and the whole import was rolled back
     assert page.context["job"].status == JobStatus.FAILED
     assert (

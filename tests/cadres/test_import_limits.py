@@ -253,16 +253,18 @@ def checked(client, backend) -> ImportJob:
 
 
 def committing_with(monkeypatch, at_row: int, action) -> None:
-    """Run ``action`` while the 30th row is being saved, inside the commit's transaction."""
-    real_appointment_add, calls = service.appointment_add, []
+    """Run ``action`` while the batch holding the ``at_row``-th new cadre is being saved, inside
+    the commit's transaction (new cadres are written ten at a time here)."""
+    real_create_rows, written = service._create_rows, []
 
-    def appointment_add(**kwargs):
-        calls.append(kwargs["cadre"].national_id)
-        if len(calls) == at_row:
+    def create_rows(rows, **kwargs):
+        if len(written) < at_row <= len(written) + len(rows):
             action()
-        return real_appointment_add(**kwargs)
+        real_create_rows(rows, **kwargs)
+        written.extend(rows)
 
-    monkeypatch.setattr(service, "appointment_add", appointment_add)
+    monkeypatch.setattr(service, "CREATE_BATCH", 10)
+    monkeypatch.setattr(service, "_create_rows", create_rows)
 
 
 def test_it_cancels_a_save_midway_and_saves_nothing(client, backend, province_editor, tree, monkeypatch):

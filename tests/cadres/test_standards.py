@@ -110,9 +110,9 @@ def test_it_applies_the_school_staff_limit(tree, book):
 
 def test_it_reads_limits_from_the_table_not_from_code(tree, book):
     cadre = make_cadre(tree.commune_a, birth_date=born_aged(33))
-    PositionStandard.objects.filter(position=None, level=UnitLevel.BASE, for_school_staff=False).update(
-        max_age_holding=32
-    )
+    standard = PositionStandard.objects.get(position=None, level=UnitLevel.BASE, for_school_staff=False)
+    standard.max_age_holding = 32
+    standard.save()  # as admin saves it: the cadres' stored limits follow (cadres.derived)
     fresh = StandardBook(TODAY)
     assert "over_age" in codes(fresh, cadre)
     assert matching(fresh, "over_age_q") == {cadre.pk}

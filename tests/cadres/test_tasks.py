@@ -177,21 +177,22 @@ def test_a_failed_import_task_saves_nothing_and_says_why(client, backend, provin
     job = upload_and_check(client, backend)
     from cadres.imports import service
 
-    real_appointment_add, calls = service.appointment_add, []
+    real_create_rows, batches = service._create_rows, []
 
-    def failing_midway(**kwargs):
-        calls.append(kwargs["cadre"].national_id)
-        if len(calls) == 30:
+    def failing_midway(rows, **kwargs):
+        batches.append(rows)
+        if len(batches) == 3:
             raise RuntimeError("disk full")
-        return real_appointment_add(**kwargs)
+        return real_create_rows(rows, **kwargs)
 
-    monkeypatch.setattr(service, "appointment_add", failing_midway)
+    monkeypatch.setattr(service, "CREATE_BATCH", 10)
+    monkeypatch.setattr(service, "_create_rows", failing_midway)
 
     client.post(job.get_absolute_url())
     backend.work()
 
     job.refresh_from_db()
-    assert len(calls) == 30  # it failed midway, after 29 rows were written…
+    assert len(batches) == 3  # it failed midway, after 20 rows were written…
     assert not Cadre.objects.exists()  # …and none of them is left
     assert job.status == ImportStatus.FAILED
     alert = client.get(job.get_absolute_url()).content.decode()

@@ -1,8 +1,9 @@
 """common/templatetags/lists.py and the pagination bar."""
 
-from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.template.loader import render_to_string
+
+from common.lists import ListPage
 
 
 def render(source: str, request, **context) -> str:
@@ -77,27 +78,40 @@ def test_the_roster_library_still_offers_the_list_tags(rf):
     assert html == "?q=lan&amp;page=2 <mark>Lan</mark>"
 
 
-def test_the_pagination_bar_links_pages_with_the_filters_kept(rf):
-    page = Paginator(list(range(95)), 20).page(3)
-    request = rf.get("/cadres/", {"q": "lan", "page": "3"})
+def _page(number: int, count: int, per_page: int = 20, links=None) -> ListPage:
+    rows = list(range((number - 1) * per_page, min(count, number * per_page)))
+    return ListPage(rows, number, count, per_page, links or {})
 
-    html = render_to_string("common/includes/_pagination.html", {"page": page, "request": request})
+
+def test_the_pagination_bar_links_pages_with_the_filters_kept(rf):
+    links = {
+        "first": {"page": None, "after": None, "before": None, "last": None},
+        "previous": {"page": 2, "after": None, "last": None, "before": 40},
+        "next": {"page": 4, "before": None, "last": None, "after": 59},
+        "last": {"page": 5, "after": None, "before": None, "last": 1},
+    }
+    request = rf.get("/cadres/", {"q": "lan", "page": "3", "after": "39"})
+
+    html = render_to_string(
+        "common/includes/_pagination.html", {"page": _page(3, 95, links=links), "request": request}
+    )
 
     assert "Hiển thị 41–60 / 95" in html and "Trang 3 / 5" in html
-    assert 'href="?q=lan&amp;page=2" rel="prev"' in html and 'href="?q=lan&amp;page=4" rel="next"' in html
-    assert 'href="?q=lan&amp;page=1"' in html and 'href="?q=lan&amp;page=5"' in html
+    assert 'href="?q=lan&amp;page=2&amp;before=40" rel="prev"' in html
+    assert 'href="?q=lan&amp;page=4&amp;after=59" rel="next"' in html
+    assert 'href="?q=lan" aria-label="Trang đầu"' in html
+    assert 'href="?q=lan&amp;page=5&amp;last=1" aria-label="Trang cuối"' in html
 
 
 def test_a_single_page_has_no_pagination_bar(rf):
-    page = Paginator(list(range(5)), 20).page(1)
-
-    html = render_to_string("common/includes/_pagination.html", {"page": page, "request": rf.get("/")})
+    html = render_to_string("common/includes/_pagination.html", {"page": _page(1, 5), "request": rf.get("/")})
 
     assert html.strip() == ""
 
 
 def test_the_old_pagination_include_shows_the_same_bar(rf):
-    context = {"page": Paginator(list(range(95)), 20).page(1), "request": rf.get("/")}
+    links = {"next": {"page": 2, "after": 19}, "last": {"page": 5, "last": 1}}
+    context = {"page": _page(1, 95, links=links), "request": rf.get("/")}
 
     old = render_to_string("includes/_pagination.html", context)
 

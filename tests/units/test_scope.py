@@ -147,9 +147,36 @@ def test_visible_to_agrees_with_walking_to_each_rows_unit(model, tree, world):
 
 
 def test_it_is_one_join_not_a_subquery(tree, commune_editor):
+    from cadres.models import Appointment
+
+    sql = str(Appointment.objects.visible_to(commune_editor).query)
+
+    assert sql.count("SELECT") == 1 and sql.count("JOIN") == 2  # appointment → cadre → unit
+    assert f'"cadres_unit"."path" >= {tree.commune_a.path}' in sql
+
+
+def test_cadres_are_scoped_on_their_own_copy_of_the_path_as_a_range(tree, commune_editor):
     from cadres.models import Cadre
 
     sql = str(Cadre.objects.visible_to(commune_editor).query)
 
-    assert sql.count("SELECT") == 1
-    assert "LIKE" in sql
+    assert "JOIN" not in sql and "LIKE" not in sql  # a range walks the roster index
+    assert f'"unit_path" >= {tree.commune_a.path}' in sql
+
+
+@pytest.mark.parametrize(
+    ("prefix", "upper"), [("0001", "0002"), ("0009", "000A"), ("00Z", "01"), ("0ZZZ", "1"), ("ZZ", None)]
+)
+def test_a_subtree_is_the_range_up_to_the_next_prefix(prefix, upper):
+    from units.scope import _next_prefix
+
+    assert _next_prefix(prefix) == upper
+
+
+def test_the_range_holds_exactly_the_subtree(tree):
+    from units.scope import subtree_condition
+
+    inside = set(Unit.objects.filter(subtree_condition("path", tree.commune_a.path)))
+
+    assert inside == {unit for unit in Unit.objects.all() if unit.path.startswith(tree.commune_a.path)}
+    assert tree.commune_b not in inside and tree.province not in inside

@@ -1,0 +1,56 @@
+"""What ``make bench`` measures, declared by each app in its own ``bench`` module.
+
+An app's ``<app>/bench.py`` has ``pages(context) -> list[BenchPage]``; ``bench/run.py`` finds
+the modules of every installed app (as ``seed_demo`` finds the ``demo`` modules), seeds the
+demo data at the benchmark's size and times each page as each user the page names. So a page
+that lands in a later app is measured from the day it lands: its app adds a line here.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# The demo users a page is measured as: a province editor and a commune editor.
+PROVINCE_EDITOR, COMMUNE_EDITOR = "tinhdoan", "xa"
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str
+    path: str
+    params: dict[str, Any] = field(default_factory=dict)
+    user: str = PROVINCE_EDITOR
+    # The page of Django admin doing the same job on the same data, timed in the same run as
+    # user ``admin`` (the baseline a user would otherwise have).
+    baseline: "BenchPage | None" = None
+    runs: int | None = None  # default: BENCH_RUNS
+    # Empty the cache before each request: the figures of the first visit after a change,
+    # when cached counts and figures (common.lists) must be computed again.
+    cold: bool = False
+
+
+@dataclass
+class BenchContext:
+    """What the pages need to know about the benchmark's data, per user: ``for_user(name)``
+    gives the user and the app's own lookups made by the pages' functions."""
+
+    cadres: int
+    users: dict[str, Any] = field(default_factory=dict)
+
+
+def bench_modules() -> list:
+    """The ``bench`` module of every installed app that has one, in INSTALLED_APPS order."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    modules = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.bench"
+        if find_spec(config.name) and find_spec(name):
+            modules.append(import_module(name))
+    return modules
+
+
+def bench_pages(context: BenchContext) -> list[BenchPage]:
+    return [page for module in bench_modules() for page in module.pages(context)]

@@ -1,0 +1,205 @@
+"""The list pattern every list page uses: keyset pages and cached counts.
+
+A page numbered N is usually reached by a link from page N±1, which carries the row it starts
+after (``after=<pk>``) or ends before (``before=<pk>``): the database then seeks to that row in
+the list's index and reads one page, so the last page of a million rows costs what the first
+does (an ``OFFSET`` reads and throws away every row before the page). The last page is read
+backwards from the end. A page typed by number alone (``?page=7``) still works, by ``OFFSET``.
+
+The total is counted once per version of the data (``count_version``): a list's queryset that
+has ``data_version()`` (the newest change to its table) has its count cached until that
+changes, so paging, sorting and re-opening a list do not count the table again.
+
+Every ordering must end in a unique column (the views add ``pk``) and use columns without NULLs.
+"""
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+PER_PAGE = 50
+COUNT_CACHE_SECONDS = 600
+
+
+# Counting ------------------------------------------------------------------------------------
+
+
+def bump_generation(name: str) -> None:
+    """Mark every cached figure of ``name`` stale (bulk updates and deletions, which leave no
+    newer ``updated_at`` behind). Only ever moves forward, so a bump inside a transaction that
+    is rolled back costs one recount, never a wrong figure."""
+    key = f"generation:{name}"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=None)
+
+
+def generation(name: str) -> int:
+    return cache.get(f"generation:{name}", 0)
+
+
+def _cache_key(prefix: str, queryset: QuerySet, version: str) -> str:
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.sha256(repr((queryset.db, sql, params, version)).encode()).hexdigest()
+    return f"{prefix}:{digest}"
+
+
+def cached_count(queryset: QuerySet, *, version: str | None = None) -> int:
+    """``queryset.count()``, remembered until ``version`` changes (counted each time without
+    one). The key is the query's own SQL, so every filter, scope and day has its own entry."""
+    if version is None:
+        version = _data_version(queryset)
+    if version is None:
+        return queryset.count()
+    key = _cache_key("count", queryset.order_by(), version)
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, timeout=COUNT_CACHE_SECONDS)
+    return count
+
+
+def cached_figures(queryset: QuerySet, compute: Callable[[QuerySet], Any], *, name: str) -> Any:
+    """``compute(queryset)`` (aggregates for a dashboard), remembered like ``cached_count``."""
+    version = _data_version(queryset)
+    if version is None:
+        return compute(queryset)
+    key = _cache_key(f"figures-{name}", queryset.order_by(), version)
+    figures = cache.get(key)
+    if figures is None:
+        figures = compute(queryset)
+        cache.set(key, figures, timeout=COUNT_CACHE_SECONDS)
+    return figures
+
+
+def _data_version(queryset: QuerySet) -> str | None:
+    data_version = getattr(queryset, "data_version", None)
+    return data_version() if data_version else None
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ListPage:
+    """One page of a list, with what the pagination bar and the page's header need. Looks like
+    Django's ``Page`` to templates (``number``, ``start_index``, ``paginator.count``…)."""
+
+    object_list: list
+    number: int
+    count: int
+    per_page: int
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def paginator(self) -> "ListPage":  # ``page.paginator.count`` in templates
+        return self
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    def has_next(self) -> bool:
+        return "next" in self.links
+
+    def has_previous(self) -> bool:
+        return "previous" in self.links
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+
+def paginate(request, queryset: QuerySet, *, per_page: int = PER_PAGE, count: int | None = None) -> ListPage:
+    """The page the request asks for (``page``, ``after``, ``before``, ``last``) of an ordered
+    ``queryset``, with links to the first, previous, next and last pages."""
+    ordering = _ordering(queryset)
+    total = cached_count(queryset) if count is None else count
+    num_pages = max(1, math.ceil(total / per_page))
+    number = _page_number(request.GET.get("page"), num_pages)
+    rows, number = _rows(request.GET, queryset, ordering, number, num_pages, total, per_page)
+    links = {}
+    if number > 1:
+        links["first"] = {"page": None, "after": None, "before": None, "last": None}
+        links["previous"] = {"page": number - 1, "after": None, "last": None, "before": rows[0].pk}
+        if number == 2 or not rows:
+            links["previous"] = links["first"]
+    if number < num_pages and len(rows) == per_page:
+        links["next"] = {"page": number + 1, "before": None, "last": None, "after": rows[-1].pk}
+        links["last"] = {"page": num_pages, "after": None, "before": None, "last": 1}
+    return ListPage(rows, number, total, per_page, links)
+
+
+def _rows(params: QueryDict, queryset, ordering, number, num_pages, total, per_page) -> tuple[list, int]:
+    if params.get("last") and number == num_pages:
+        size = total - (num_pages - 1) * per_page
+        return list(reversed(queryset.reverse()[: max(size, 0)])), number
+    for param, forward in (("after", True), ("before", False)):
+        anchor = _anchor(queryset, ordering, params.get(param))
+        if anchor is not None:
+            seek = queryset.filter(_beyond(ordering, anchor, forward=forward))
+            if forward:
+                return list(seek[:per_page]), number
+            rows = list(reversed(seek.reverse()[:per_page]))
+            return rows, number
+    offset = (number - 1) * per_page
+    return list(queryset[offset : offset + per_page]), number
+
+
+def _page_number(value: str | None, num_pages: int) -> int:
+    try:
+        number = int(value or 1)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), num_pages)
+
+
+def _ordering(queryset: QuerySet) -> list[tuple[str, bool]]:
+    """(field, descending) of the queryset's order, ending in the primary key."""
+    names = list(queryset.query.order_by or queryset.model._meta.ordering)
+    fields = [(name.lstrip("-"), name.startswith("-")) for name in names if isinstance(name, str)]
+    if len(fields) != len(names):
+        raise ValueError("keyset pages need an ordering by field names")
+    fields = [("pk" if name == "id" else name, descending) for name, descending in fields]
+    if not any(name == "pk" for name, _ in fields):
+        fields.append(("pk", False))
+    return fields
+
+
+def _anchor(queryset: QuerySet, ordering, value: str | None) -> tuple | None:
+    """The ordering values of the row ``value`` names, when it is still in the list."""
+    if not value or not value.isdigit() or len(value) > 18:
+        return None
+    return queryset.filter(pk=int(value)).values_list(*[name for name, _ in ordering]).first()
+
+
+def _beyond(ordering, anchor: tuple, *, forward: bool) -> Q:
+    """Rows after (``forward``) or before the anchor row in the list's order: (a, b, pk) >
+    (x, y, z) spelled out as a > x OR (a = x AND (b > y OR (b = y AND pk > z))), with a leading
+    a >= x so the database starts its index walk at the anchor."""
+    condition = None
+    for (name, descending), value in reversed(list(zip(ordering, anchor, strict=True))):
+        lookup = "lt" if descending == forward else "gt"
+        step = Q(**{f"{name}__{lookup}": value})
+        condition = step if condition is None else step | (Q(**{name: value}) & condition)
+    first_name, first_descending = ordering[0]
+    start = "lte" if first_descending == forward else "gte"
+    return Q(**{f"{first_name}__{start}": anchor[0]}) & condition
