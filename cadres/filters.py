@@ -127,8 +127,7 @@ class CadreFilter(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         if self.form.cleaned_data.get("sort"):
-            # Ties in the order by their key, so that keyset pages (common.lists) are exact.
-            return queryset.order_by(*queryset.query.order_by, "pk")
+            return queryset  # ties keep the order of the key (common.lists.paginate)
         if "search_rank" in queryset.query.annotations:
             # A search lists whole-word matches first ("Nguyễn Thị …" before "Nguyễn Thành Thịnh").
             return queryset.order_by("-search_rank", "full_name", "pk")

@@ -10,7 +10,7 @@ The total is counted once per version of the data (``count_version``): a list's 
 has ``data_version()`` (the newest change to its table) has its count cached until that
 changes, so paging, sorting and re-opening a list do not count the table again.
 
-Every ordering must end in a unique column (the views add ``pk``) and use columns without NULLs.
+An ordering is by field names without NULLs; ``paginate`` ends it with the primary key.
 """
 
 import hashlib
@@ -132,6 +132,8 @@ def paginate(request, queryset: QuerySet, *, per_page: int = PER_PAGE, count: in
     """The page the request asks for (``page``, ``after``, ``before``, ``last``) of an ordered
     ``queryset``, with links to the first, previous, next and last pages."""
     ordering = _ordering(queryset)
+    # The order ends in the key, so that pages never overlap or skip rows that tie.
+    queryset = queryset.order_by(*[f"-{name}" if descending else name for name, descending in ordering])
     total = cached_count(queryset) if count is None else count
     num_pages = max(1, math.ceil(total / per_page))
     number = _page_number(request.GET.get("page"), num_pages)

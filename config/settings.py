@@ -300,12 +300,19 @@ if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # A file cache, so that every gunicorn worker sees the same import progress.
+# With several app servers, CACHE_REDIS_URL shares it through Redis instead (import progress, the
+# lists' cached counts and the dashboard's figures, common.lists).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(Path(tempfile.gettempdir()) / "canbodoan-cache"),
     }
 }
+if os.environ.get("CACHE_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CACHE_REDIS_URL"],
+    }
 
 
 def drop_traceback_of_client_errors(record: logging.LogRecord) -> bool:

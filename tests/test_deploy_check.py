@@ -115,3 +115,30 @@ def test_it_uses_sqlite_when_database_url_is_empty():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def _settings_value(expression: str, **overrides: str) -> str:
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=production_env(**overrides),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_several_app_servers_share_the_cache_through_redis():
+    backend = "settings.CACHES['default']['BACKEND']"
+
+    assert _settings_value(backend).endswith("FileBasedCache")
+    assert _settings_value(backend, CACHE_REDIS_URL="redis://cache.internal:6379/2").endswith("RedisCache")
+
+
+def test_postgresql_connections_do_not_compile_short_queries():
+    options = "settings.DATABASES['default'].get('OPTIONS', {}).get('options')"
+
+    assert _settings_value(options) == "-c jit=off"
+    assert _settings_value(options, DATABASE_URL="sqlite:///x.sqlite3") == "None"

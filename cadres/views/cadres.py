@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import editor_required
@@ -51,9 +52,11 @@ def cadre_list(request):
     )
     page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
     book = StandardBook()
+    url = reverse("cadres:cadre-detail", args=[0]).removesuffix("0/")  # one reverse, not fifty
     for cadre in page:
         cadre.warnings = book.warnings(cadre)
         cadre.unit.parent_name = cadre.unit_parent_name
+        cadre.age_today, cadre.url = cadre.age_on(book.day), f"{url}{cadre.pk}/"
     query = request.GET.copy()
     for name in ("page", "after", "before", "last"):
         query.pop(name, None)
