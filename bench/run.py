@@ -15,8 +15,8 @@ nothing is written to it. The run's database is dropped at the end, also on Ctrl
 (``BENCH_KEEP_DB=1`` keeps it and says where).
 
 Environment: BENCH_CADRES (default 100,000 on SQLite, 1,000,000 on PostgreSQL), BENCH_RUNS
-(default 20), BENCH_KEEP_DB. Progress goes to stderr; the JSON lines go to stdout and are
-appended to bench/results.jsonl.
+(default 20), BENCH_KEEP_DB, BENCH_RESULTS (default bench/results.jsonl). Progress goes to
+stderr; the JSON lines go to stdout and are appended to the results file.
 """
 
 import datetime
@@ -36,7 +36,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.jsonl"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results.jsonl")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql://"))
 CADRES = int(os.environ.get("BENCH_CADRES") or (1_000_000 if ON_POSTGRES else 100_000))
@@ -314,14 +314,21 @@ class Bench:
 
 
 def _import_file(count: int) -> Path:
-    """An import file of ``count`` new demo cadres (the ones after the seeded ones), written by
-    the roster's own export writer, which the import reads back."""
+    """An import file of ``count`` new demo cadres, written by the roster's own export writer,
+    which the import reads back. They come from another seed, less any whose CCCD is taken."""
     from cadres.demo.generator import CadreGenerator
     from cadres.exports import write_roster
+    from cadres.models import Cadre
     from common.dates import today
 
-    generator = CadreGenerator(seed=2025, anchor=today())
-    cadres = [generator.build(index).cadre for index in range(CADRES, CADRES + count)]
+    generator = CadreGenerator(seed=7, anchor=today())
+    candidates = [generator.build(index).cadre for index in range(count + count // 10)]
+    numbers = [cadre.national_id for cadre in candidates]
+    taken = set()
+    for start in range(0, len(numbers), 5000):
+        chunk = numbers[start : start + 5000]
+        taken |= set(Cadre.objects.filter(national_id__in=chunk).values_list("national_id", flat=True))
+    cadres = [cadre for cadre in candidates if cadre.national_id not in taken][:count]
     handle, name = tempfile.mkstemp(suffix=".xlsx")
     with os.fdopen(handle, "wb") as out:
         write_roster(out, cadres, include_sensitive=True, title="Bench import", notes=[])

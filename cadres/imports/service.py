@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -208,7 +208,7 @@ class _RowChecker:
 
     def problem(self, number: int, key: str, message: str) -> Problem:
         column_key = key if key in self.sheet.columns else ("unit_code" if key == "unit" else key)
-        index, header = self.sheet.columns.get(column_key, (999, COLUMN_LABELS.get(column_key, column_key)))
+        index, header = self.sheet.columns.get(column_key, (999, _label(column_key)))
         return Problem(number, index, header, message)
 
     def check(self, number: int, values: tuple) -> tuple[dict[str, Any], list[Problem]]:
@@ -291,6 +291,17 @@ class _RowChecker:
             self.problem(number, key, message[0].lower() + message[1:])
             for key, message in Cadre(**dates).date_problems(self.today).items()
         ]
+
+
+def _label(key: str) -> str:
+    """A column's heading, or for a field the sheet has no column for (the record's Party
+    confirmation date…), the field's own name as a user knows it, never the code's."""
+    if key in COLUMN_LABELS:
+        return COLUMN_LABELS[key]
+    try:
+        return str(Cadre._meta.get_field(key).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return "Hồ sơ"
 
 
 def _duplicates(entries: list[tuple[int, dict, list[Problem]]], checker: _RowChecker) -> None:

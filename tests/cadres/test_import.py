@@ -739,3 +739,22 @@ def test_it_checks_the_profiles_date_rules_as_the_form_does(client, province_edi
     assert "ngày vào Đoàn 26/03/2090 ở tương lai." in html
     assert "ngày vào Đảng 01/01/1990 trước ngày sinh." in html
     assert not Cadre.objects.filter(national_id="001095000042").exists()
+
+
+def test_a_problem_with_a_field_the_file_has_no_column_for_names_it_in_vietnamese(
+    tmp_path, province_editor, tree, make_cadre
+):
+    make_cadre(
+        tree.commune_a,
+        national_id="001095000777",
+        party_joined_on=datetime.date(2020, 1, 1),
+        party_official_on=datetime.date(2021, 1, 1),
+    )
+    path = tmp_path / "ds.xlsx"
+    header = [*HEADER, "Ngày vào Đảng"]
+    path.write_bytes(xlsx_bytes([header, [*row("Lê Văn Đảng", "001095000777"), "01/06/2022"]]))
+
+    plan = cadre_import_check(path, user=province_editor)
+
+    headers = {problem.column for problem in plan.problems}
+    assert "Ngày chính thức" in headers and "party_official_on" not in headers
