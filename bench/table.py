@@ -25,7 +25,7 @@ def page_table(run: list[dict]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for line in run:
-        if "p50_ms" not in line:
+        if "p95_ms" not in line:
             continue
         ratio = f"{line['ratio']}×" if line.get("ratio") else ""
         base = line.get("baseline_p50_ms") or ""
@@ -41,7 +41,7 @@ def other_lines(run: list[dict]) -> str:
     return "\n".join(
         f"- {line['name']}: " + ", ".join(f"{k} {v}" for k, v in line.items() if k not in keep)
         for line in run
-        if "p50_ms" not in line
+        if "p95_ms" not in line
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
@@ -45,8 +46,12 @@ def generation(name: str) -> int:
     return cache.get(f"generation:{name}", 0)
 
 
-def _cache_key(prefix: str, queryset: QuerySet, version: str) -> str:
-    sql, params = queryset.query.sql_with_params()
+def _cache_key(prefix: str, queryset: QuerySet, version: str) -> str | None:
+    """The key of a query's figures, or None for a query that can match nothing."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
     digest = hashlib.sha256(repr((queryset.db, sql, params, version)).encode()).hexdigest()
     return f"{prefix}:{digest}"
 
@@ -59,6 +64,8 @@ def cached_count(queryset: QuerySet, *, version: str | None = None) -> int:
     if version is None:
         return queryset.count()
     key = _cache_key("count", queryset.order_by(), version)
+    if key is None:
+        return 0
     count = cache.get(key)
     if count is None:
         count = queryset.count()
@@ -72,6 +79,8 @@ def cached_figures(queryset: QuerySet, compute: Callable[[QuerySet], Any], *, na
     if version is None:
         return compute(queryset)
     key = _cache_key(f"figures-{name}", queryset.order_by(), version)
+    if key is None:
+        return compute(queryset)  # no rows: computed without touching the database
     figures = cache.get(key)
     if figures is None:
         figures = compute(queryset)

@@ -3,6 +3,7 @@ ignoring case, accents, spacing and punctuation; dates, CCCD and phone numbers i
 Excel and people write them."""
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,7 +69,13 @@ SAMPLE_NATIONAL_ID = "052095001234"
 
 def header_key(text: str) -> str:
     """Comparable form of a header or choice: no case, accents, spaces or punctuation."""
-    return re.sub(r"[^a-z0-9]", "", fold(str(text)))
+    return _header_key(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _header_key(text: str) -> str:
+    # Remembered: a sheet repeats its choices (genders, units, posts) on every row.
+    return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
 HEADER_KEYS = {header_key(name): column.key for column in COLUMNS for name in (column.label, *column.aliases)}

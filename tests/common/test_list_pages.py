@@ -188,3 +188,21 @@ def test_a_deep_page_costs_the_queries_of_the_first(
         client.get("/cadres/")
     with django_assert_max_num_queries(len(first_page) + 1):  # + the anchor row's key
         client.get("/cadres/" + urls[where])
+
+
+def test_a_list_that_can_match_nothing_counts_nothing_without_asking(roster, django_assert_num_queries):
+    from common.lists import cached_figures
+
+    with django_assert_num_queries(1):  # the version probe; the empty query never runs
+        assert cached_count(Cadre.objects.none()) == 0
+    assert cached_figures(Cadre.objects.filter(pk__in=[]), lambda rows: rows.count(), name="test") == 0
+
+
+def test_a_user_who_sees_nothing_gets_an_empty_list(client, tree, roster):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(unit=None, role="viewer"))
+
+    response = client.get("/cadres/", {"page": 3, "after": roster[0].pk})
+
+    assert response.status_code == 200 and 'data-total="0"' in response.content.decode()
