@@ -115,7 +115,7 @@ def _create_postgres_database() -> tuple[str, str, Callable[[], None]]:
     return "postgresql", urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
-def configure(database_url: str) -> None:
+def configure(database_url: str, scratch: str) -> None:
     """Production-like settings (DEBUG off), plain HTTP, the test client's host, tasks queued in
     the database for ``db_worker`` (the default deployment)."""
     os.environ["DATABASE_URL"] = database_url
@@ -124,8 +124,8 @@ def configure(database_url: str) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["TASKS_BACKEND"] = "db"
-    os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="canbodoan-bench-cache-")
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="canbodoan-bench-media-")
+    os.environ["CACHE_DIR"] = os.path.join(scratch, "cache")
+    os.environ["MEDIA_ROOT"] = os.path.join(scratch, "media")
     for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
         os.environ[name] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -391,8 +391,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGHUP, _stop)
     bench = Bench(engine)
+    scratch = tempfile.mkdtemp(prefix="canbodoan-bench-files-")  # the cache, the exported files
     try:
-        configure(url)
+        configure(url, scratch)
         bench.seed()
         bench.pages()
         bench.export()
@@ -403,6 +404,7 @@ def main() -> int:
         bench.failed = True
     finally:
         cleanup()
+        shutil.rmtree(scratch, ignore_errors=True)
     return 1 if bench.failed else 0
 
 

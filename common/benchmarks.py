@@ -37,20 +37,8 @@ class BenchContext:
     users: dict[str, Any] = field(default_factory=dict)
 
 
-def bench_modules() -> list:
-    """The ``bench`` module of every installed app that has one, in INSTALLED_APPS order."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
-    modules = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.bench"
-        if find_spec(config.name) and find_spec(name):
-            modules.append(import_module(name))
-    return modules
-
-
 def bench_pages(context: BenchContext) -> list[BenchPage]:
-    return [page for module in bench_modules() for page in module.pages(context)]
+    """Every app's pages, from the ``bench`` module of each installed app that has one."""
+    from .discovery import app_submodules
+
+    return [page for module in app_submodules("bench") for page in module.pages(context)]

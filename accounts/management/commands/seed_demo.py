@@ -7,23 +7,16 @@ own, ``add_arguments(parser)``. The command lives here, in the app that owns use
 the modules by name, so that no app imports one above it.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
 from types import ModuleType
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from common.discovery import app_submodules
 from units.models import Unit
 
 
 def demo_modules() -> list[ModuleType]:
-    modules = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.demo"
-        if find_spec(config.name) and find_spec(name):
-            modules.append(import_module(name))
-    return modules
+    return app_submodules("demo")
 
 
 class Command(BaseCommand):
