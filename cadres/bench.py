@@ -8,6 +8,7 @@ from common.lists import PER_PAGE
 
 from .models import Cadre, Unit
 from .views.cadres import PAGE_SIZE
+from .views.units import cadre_counts
 
 SEARCH = "nguyen thi lan"  # a name typed without its accents, as users do
 ADMIN_CHANGELIST = "/admin/cadres/cadre/"
@@ -57,5 +58,5 @@ def _roster_pages(user: User) -> list[BenchPage]:
 def _subtree(user: User) -> Unit:
     """The largest unit right below the user's own: a district or commune for the province,
     a chi đoàn for the commune."""
-    children = Unit.objects.get_children(user.unit)
-    return max(children, key=lambda unit: Cadre.objects.filter(unit__in=unit.subtree()).count())
+    counts = cadre_counts(user)  # the unit tree's own count per subtree, one query
+    return max(Unit.objects.get_children(user.unit), key=lambda unit: counts[unit.path])

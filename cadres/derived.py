@@ -34,16 +34,16 @@ GENERATION = "cadres"
 
 def refresh_cadres(queryset=None, *, book: StandardBook | None = None) -> None:
     """Recompute the derived columns of ``queryset`` (every cadre by default) in a few
-    set-based UPDATEs."""
+    set-based UPDATEs, each row written once."""
     queryset = Cadre.objects.all() if queryset is None else queryset
-    queryset.update(
+    (book or StandardBook()).refresh_rows(
+        queryset,
         unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1]),
         position_order=Coalesce(
             Subquery(Position.objects.filter(pk=OuterRef("position_id")).values("order")[:1]),
             Value(NO_POSITION_ORDER),
         ),
     )
-    (book or StandardBook()).refresh_rows(queryset)
     bump_generation(GENERATION)
 
 

@@ -99,10 +99,11 @@ class StandardBook:
             theory is not None and cadre.political_theory < theory
         )
 
-    def refresh_rows(self, queryset) -> None:
+    def refresh_rows(self, queryset, **also) -> None:
         """``refresh_derived`` for many cadres at once (the standards or the units changed): one
         UPDATE per unit level and hardship flag, each row written once, the rules of ``_groups``
-        as CASE expressions on the cadre's own columns."""
+        as CASE expressions on the cadre's own columns; ``also`` sets more columns in the same
+        UPDATE."""
         for level in UnitLevel.values:
             for hardship in (False, True):
                 limits, below = [], []
@@ -118,6 +119,7 @@ class StandardBook:
                 queryset.filter(unit__level=level, unit__is_hardship_area=hardship).update(
                     age_limit=Case(*limits, default=Value(None), output_field=PositiveSmallIntegerField()),
                     below_standard=Case(*below, default=Value(False), output_field=BooleanField()),
+                    **also,
                 )
 
     def resolve(self, position_id: int | None, level: str, school_staff: bool) -> PositionStandard | None:

@@ -146,33 +146,33 @@ def paginate(request, queryset: QuerySet, *, per_page: int = PER_PAGE, count: in
     total = cached_count(queryset) if count is None else count
     num_pages = max(1, math.ceil(total / per_page))
     number = _page_number(request.GET.get("page"), num_pages)
-    rows, number = _rows(request.GET, queryset, ordering, number, num_pages, total, per_page)
+    rows = _rows(request.GET, queryset, ordering, number, num_pages, total, per_page)
     links = {}
     if number > 1:
         links["first"] = {"page": None, "after": None, "before": None, "last": None}
-        links["previous"] = {"page": number - 1, "after": None, "last": None, "before": rows[0].pk}
-        if number == 2 or not rows:
-            links["previous"] = links["first"]
+        back = number > 2 and rows  # the page before the second is the first, without an anchor
+        links["previous"] = (
+            {"page": number - 1, "after": None, "last": None, "before": rows[0].pk}
+            if back
+            else links["first"]
+        )
     if number < num_pages and len(rows) == per_page:
         links["next"] = {"page": number + 1, "before": None, "last": None, "after": rows[-1].pk}
         links["last"] = {"page": num_pages, "after": None, "before": None, "last": 1}
     return ListPage(rows, number, total, per_page, links)
 
 
-def _rows(params: QueryDict, queryset, ordering, number, num_pages, total, per_page) -> tuple[list, int]:
+def _rows(params: QueryDict, queryset, ordering, number, num_pages, total, per_page) -> list:
     if params.get("last") and number == num_pages:
         size = total - (num_pages - 1) * per_page
-        return list(reversed(queryset.reverse()[: max(size, 0)])), number
+        return list(reversed(queryset.reverse()[: max(size, 0)]))
     for param, forward in (("after", True), ("before", False)):
         anchor = _anchor(queryset, ordering, params.get(param))
         if anchor is not None:
             seek = queryset.filter(_beyond(ordering, anchor, forward=forward))
-            if forward:
-                return list(seek[:per_page]), number
-            rows = list(reversed(seek.reverse()[:per_page]))
-            return rows, number
+            return list(seek[:per_page]) if forward else list(reversed(seek.reverse()[:per_page]))
     offset = (number - 1) * per_page
-    return list(queryset[offset : offset + per_page]), number
+    return list(queryset[offset : offset + per_page])
 
 
 def _page_number(value: str | None, num_pages: int) -> int:
