@@ -50,7 +50,7 @@ def _roster_pages(user: User) -> list[BenchPage]:
         BenchPage("cadre_list_below_standard", "/cadres/", {"warning": "below_standard"}, user=name),
         BenchPage("cadre_search_no_accents", "/cadres/", {"q": SEARCH}, user=name, baseline=admin_search),
         BenchPage("cadre_detail", f"/cadres/{cadre.pk}/", user=name),
-        BenchPage("cadre_cv_pdf", f"/cadres/{cadre.pk}/cv.pdf", user=name, runs=10),
+        BenchPage("cadre_cv_pdf", f"/cadres/{cadre.pk}/cv.pdf", user=name),
         BenchPage("unit_tree", "/units/", user=name),
     ]
 

@@ -214,3 +214,29 @@ def _beyond(ordering, anchor: tuple, *, forward: bool) -> Q:
     first_name, first_descending = ordering[0]
     start = "lte" if first_descending == forward else "gte"
     return Q(**{f"{first_name}__{start}": anchor[0]}) & condition
+
+
+# Rows ----------------------------------------------------------------------------------------
+
+
+class ChoiceLabels:
+    """The labels of some choice fields of a model, for a list's rows: ``labels.of(row)`` gives
+    ``{"gender": "Nữ", …}`` from dictionaries built once, where ``get_gender_display`` rebuilds
+    the field's dictionary on every call (three columns of fifty rows: a few milliseconds)."""
+
+    def __init__(self, model, *names: str):
+        self.names = names
+        self._model = model
+        self._labels: dict[str, dict] | None = None
+
+    def of(self, row) -> dict[str, str]:
+        if self._labels is None:  # built on first use: labels are translated lazily
+            self._labels = {
+                name: {value: str(label) for value, label in self._model._meta.get_field(name).flatchoices}
+                for name in self.names
+            }
+        return {
+            name: self._labels[name].get(value, value)
+            for name in self.names
+            if (value := getattr(row, name)) is not None
+        }

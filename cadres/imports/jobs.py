@@ -54,7 +54,7 @@ __all__ = [
 @contextmanager
 def local_copy(stored) -> Iterator[Path]:
     """A path to a stored file: the file itself on a local storage, else a temporary copy
-    (openpyxl reads from a path)."""
+    (the reader opens a path)."""
     try:
         path = Path(stored.path)
     except NotImplementedError:  # a remote storage has no local path

@@ -1,17 +1,18 @@
-"""Limits on what an uploaded workbook may hold, checked before openpyxl reads a row of it.
+"""Limits on what an uploaded workbook may hold, checked before its rows are read.
 
 An .xlsx file is a zip of XML parts, and a few hundred kilobytes can unpack to a million rows or
 to rows padded with thousands of empty cells (a "zip bomb"). So, first, the zip's declared sizes
 (``zipfile`` never unpacks more than a member declares); then one streaming pass over each sheet's
-XML, before openpyxl opens the workbook (opening it parses a sheet that has no dimension record
-to its end), that counts rows, columns and cells as they come and stops at the first limit passed, in
-constant memory. The sheet's own dimension record and row ``spans`` are not trusted: they can
-say anything. The sizes found bound openpyxl's reading of the sheet afterwards."""
+XML, before the reader (``sheet``) opens the workbook, that counts rows, columns and cells as
+they come and stops at the first limit passed, in constant memory. The sheet's own dimension
+record and row ``spans`` are not trusted: they can say anything. The sizes found bound the reading
+of the sheet afterwards. The same pass notes the cells that hold a formula (the reader sees only
+their last computed values), so the import can refuse them."""
 
 import functools
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
@@ -42,6 +43,8 @@ class SheetSize:
     rows: int
     columns: int
     cells: int
+    # (row, column), both 1-based → the formula as Excel shows it ("=SUM(A1:A3)").
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict, compare=False)
 
 
 def _number(value: int) -> str:
@@ -123,6 +126,12 @@ class _SheetCounter:
         self.max_cells = settings.IMPORT_MAX_CELLS
         self.row = self.column = self.cells = self.row_cells = 0
         self.last_row = self.last_column = self.rows_with_values = 0
+        self.formulas: dict[tuple[int, int], str] = {}
+        self.parser = None
+
+    def attach(self, parser) -> None:
+        self.parser = parser
+        parser.StartElementHandler = self.start
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         tag = name[name.rfind("}") + 1 :]
@@ -133,6 +142,23 @@ class _SheetCounter:
             self._cell(attributes.get("r"))
         elif tag in CONTENT_TAGS:
             self._value()
+            if tag == "f":
+                self._formula_begins()
+
+    def _formula_begins(self) -> None:
+        # The formula's text is collected until its element ends; only then are the parser's
+        # text and end handlers set, so the rest of the sheet streams at full speed.
+        where = (self.row, self.column)
+        self.formulas[where] = "="
+        parser = self.parser
+
+        def text(data: str) -> None:
+            self.formulas[where] += data
+
+        def end(name: str) -> None:
+            parser.CharacterDataHandler = parser.EndElementHandler = None
+
+        parser.CharacterDataHandler, parser.EndElementHandler = text, end
 
     def _cell(self, reference: str | None) -> None:
         self.column = column_index(reference) if reference else self.column + 1
@@ -155,11 +181,11 @@ class _SheetCounter:
             self.last_column = self.column
 
 
-def _stream(path: Path, part: str, on_element) -> None:
-    """Feed one part of the workbook through expat in pieces; ``on_element`` sees each opening
-    tag and may raise to stop."""
+def _stream(path: Path, part: str, attach) -> None:
+    """Feed one part of the workbook through expat in pieces; ``attach`` sets the parser's
+    handlers, which may raise to stop."""
     parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = on_element
+    attach(parser)
     try:
         with zipfile.ZipFile(path) as package, package.open(part.lstrip("/")) as source:
             while chunk := source.read(CHUNK_BYTES):
@@ -174,12 +200,14 @@ def _stream(path: Path, part: str, on_element) -> None:
 def measure_sheet(path: Path, part: str) -> SheetSize:
     """Stream one sheet part of the workbook, refusing it at the first limit passed."""
     counter = _SheetCounter()
-    _stream(path, part, counter.start)
-    return SheetSize(rows=counter.last_row, columns=counter.last_column, cells=counter.cells)
+    _stream(path, part, counter.attach)
+    return SheetSize(
+        rows=counter.last_row, columns=counter.last_column, cells=counter.cells, formulas=counter.formulas
+    )
 
 
 def _check_shared_strings(path: Path, part: str) -> None:
-    """openpyxl loads the whole table of shared strings when it opens the workbook: no more
+    """The reader loads the whole table of shared strings when it opens the workbook: no more
     strings than a sheet may have cells."""
     count = 0
 
@@ -190,12 +218,15 @@ def _check_shared_strings(path: Path, part: str) -> None:
             if count > settings.IMPORT_MAX_CELLS:
                 raise too_many_cells()
 
-    _stream(path, part, on_element)
+    def attach(parser) -> None:
+        parser.StartElementHandler = on_element
+
+    _stream(path, part, attach)
 
 
-def _parts(path: Path) -> tuple[list[str], str | None]:
-    """The parts openpyxl will read as sheets, found as it finds them (through the workbook's
-    relationships: small parts, within the unpacked size already checked), and its table of
+def _parts(path: Path) -> tuple[list[tuple[str, str]], str | None]:
+    """The workbook's sheets in order, each as its name and part, found through the workbook's
+    relationships (small parts, within the unpacked size already checked), and its table of
     shared strings, if any."""
     try:
         reader = ExcelReader(path, read_only=True)
@@ -205,7 +236,7 @@ def _parts(path: Path) -> tuple[list[str], str | None]:
         reader.read_manifest()
         reader.read_workbook()
         strings = reader.package.find(SHARED_STRINGS)
-        sheets = [relationship.target for _, relationship in reader.parser.find_sheets()]
+        sheets = [(sheet.name, relationship.target) for sheet, relationship in reader.parser.find_sheets()]
         return sheets, strings.PartName if strings is not None else None
     except Exception as exc:
         raise ImportFileError("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ.") from exc
@@ -213,10 +244,11 @@ def _parts(path: Path) -> tuple[list[str], str | None]:
         reader.archive.close()
 
 
-def measure_workbook(path: Path) -> dict[str, SheetSize]:
-    """Every sheet's size by its part name, refusing the file at the first limit passed."""
+def measure_workbook(path: Path) -> list[tuple[str, SheetSize]]:
+    """Every sheet's name and size, in the workbook's order, refusing the file at the first limit
+    passed."""
     check_package(path)
     sheets, strings = _parts(path)
     if strings is not None:
         _check_shared_strings(path, strings)
-    return {part: measure_sheet(path, part) for part in sheets}
+    return [(name, measure_sheet(path, part)) for name, part in sheets]

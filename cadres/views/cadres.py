@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import editor_required
 from common.filters import filter_errors
-from common.lists import paginate
+from common.lists import ChoiceLabels, paginate
 
 from .. import registry
 from ..filters import CadreFilter
@@ -36,6 +36,14 @@ from ..standards import StandardBook
 from .access import get_cadre_for_user
 
 PAGE_SIZE = 50
+# The roster's columns shown by their choice labels (``get_FOO_display`` builds a dict per call).
+# What the rows and their warnings read: the other columns (addresses, dates, the search text…)
+# are neither sent by the database nor converted (a fifth of the page's query time on SQLite).
+LIST_FIELDS = (
+    *("full_name", "gender", "birth_date", "status", "education", "political_theory", "party_joined_on"),
+    *("is_school_staff", "unit_path", "position_order", "age_limit", "below_standard"),
+)
+LIST_LABELS = ChoiceLabels(Cadre, "gender", "education", "political_theory", "status")
 RECORD_FORMS = {
     "commendation": (CommendationForm, "khen thưởng"),
     "discipline": (DisciplineForm, "kỷ luật"),
@@ -47,13 +55,15 @@ def cadre_list(request):
         request.GET,
         queryset=Cadre.objects.visible_to(request.user)
         .select_related("unit", "position")
+        .only(*LIST_FIELDS, "unit", "position")
         .annotate(unit_parent_name=parent_name_of("unit_path")),
         request=request,
     )
     page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
     book = StandardBook()
     url = reverse("cadres:cadre-detail", args=[0]).removesuffix("0/")  # one reverse, not fifty
-    for cadre in page:
+    for number, cadre in enumerate(page, start=page.start_index()):
+        cadre.number, cadre.labels = number, LIST_LABELS.of(cadre)
         cadre.warnings = book.warnings(cadre)
         cadre.unit.parent_name = cadre.unit_parent_name
         cadre.age_today, cadre.url = cadre.age_on(book.day), f"{url}{cadre.pk}/"

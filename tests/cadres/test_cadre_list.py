@@ -246,3 +246,41 @@ def test_it_treats_an_empty_choice_as_no_filter(client, province_editor, roster,
 
     assert names(response) == names(client.get(URL))
     assert len(names(response)) == 4
+
+
+def test_a_roster_row_escapes_what_it_shows_and_marks_the_party_column_only_when_asked():
+    from types import SimpleNamespace
+
+    from cadres.standards import Warning
+    from cadres.templatetags.roster import roster_row
+
+    cadre = SimpleNamespace(
+        number=7,
+        url="/cadres/9/",
+        full_name="Lê <b>Văn</b> Tám",
+        is_active=False,
+        labels={
+            "status": "Nghỉ việc",
+            "gender": "Nam",
+            "education": "Đại học",
+            "political_theory": "Trung cấp",
+        },
+        birth_date=datetime.date(1990, 3, 15),
+        age_today=36,
+        unit=SimpleNamespace(name="Chi đoàn <1>", parent_name="Đoàn xã & phường"),
+        position_id=None,
+        is_party_member=True,
+        warnings=[Warning("over_age", "Quá tuổi", "36 tuổi, giới hạn <35>", "danger")],
+    )
+
+    html = roster_row(cadre, "tam", True)
+    hidden = roster_row(cadre, "", False)
+
+    assert '<a href="/cadres/9/">Lê &lt;b&gt;Văn&lt;/b&gt; <mark>Tám</mark></a>' in html
+    assert '<span class="badge text-bg-secondary">Nghỉ việc</span>' in html
+    assert '<td class="d-none d-md-table-cell text-nowrap">15/03/1990</td>' in html
+    assert 'Chi đoàn &lt;1&gt; <span class="text-body-secondary">– Đoàn xã &amp; phường</span>' in html
+    assert '<td data-label="Chức vụ">—</td>' in html
+    assert 'title="36 tuổi, giới hạn &lt;35&gt;">Quá tuổi</span>' in html
+    assert 'aria-label="Đảng viên"' in html and 'aria-label="Đảng viên"' not in hidden
+    assert html.count("<td") == 11 and hidden.count("<td") == 10

@@ -1,5 +1,5 @@
-"""Bounded imports: files that unpack to too much are refused while streaming, before openpyxl
-reads them; an import runs within its time budget; its user can cancel it; a job whose worker
+"""Bounded imports: files that unpack to too much are refused while streaming, before they
+are read; an import runs within its time budget; its user can cancel it; a job whose worker
 died ends. The hostile files are written straight into a zip (openpyxl would take minutes to
 write a million rows); they are small when deflated, as the real ones were."""
 
@@ -421,3 +421,28 @@ def test_cancel_leaves_a_finished_job_as_it_is(client, editor, tree):
 
     job.refresh_from_db()
     assert job.status == ImportStatus.READY and job.file
+
+
+def test_it_reads_values_as_typed_and_formulas_as_formulas(tmp_path):
+    """calamine gives a formula cell's last computed value (none here: openpyxl does not compute
+    them) and whole numbers as floats; the reader hands on what the cells hold."""
+    header = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Đơn vị"]
+    path = tmp_path / "cells.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                header,
+                ['=CONCAT("Trần ","Bình")', "15/03/1995", "Nam", 1095000701, "Đoàn xã An Bình"],
+                ["Lê Thị Hoa", None, "", 12.5, "Đoàn xã An Bình"],
+            ]
+        )
+    )
+
+    sheet = read_sheet(path)
+
+    (first_number, first), (_, second) = sheet.rows
+    assert first_number == 2
+    assert first[0] == '=CONCAT("Trần ","Bình")' and type(first[0]).__name__ == "Formula"
+    assert first[3] == 1095000701 and type(first[3]) is int
+    assert second[1] is None and second[2] is None
+    assert second[3] == 12.5

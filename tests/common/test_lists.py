@@ -117,3 +117,40 @@ def test_the_old_pagination_include_shows_the_same_bar(rf):
 
     assert old.strip() == render_to_string("common/includes/_pagination.html", context).strip()
     assert "Trang 1 / 5" in old
+
+
+def test_a_filter_field_has_its_label_control_and_error_linked_for_assistive_technology(rf):
+    from django import forms
+
+    from common.widgets import Select
+
+    class Filters(forms.Form):
+        age = forms.IntegerField(label="Tuổi từ", required=False)
+        gender = forms.ChoiceField(
+            label="Giới tính", choices=[("", "Tất cả"), ("f", "Nữ")], required=False, widget=Select
+        )
+
+    form = Filters({"age": "abc", "gender": "f"})
+    form.is_valid()
+
+    age = render("{{ form.age|list_field }}", rf.get("/"), form=form)
+    gender = render("{{ form.gender|list_field }}", rf.get("/"), form=form)
+
+    assert '<label for="id_age" class="form-label">Tuổi từ</label>' in age
+    assert 'class="numberinput form-control is-invalid"' in age
+    assert 'aria-invalid="true"' in age and 'aria-describedby="id_age_error"' in age
+    assert '<div id="id_age_error" class="invalid-feedback"><p><strong>' in age
+    assert str(form.errors["age"][0]) in age
+    assert 'class="select form-select"' in gender and "is-invalid" not in gender
+    assert '<option value="f" selected>Nữ</option>' in gender
+
+
+def test_choice_labels_give_each_rows_labels_from_one_dictionary(db):
+    from cadres.models import Cadre
+    from common.lists import ChoiceLabels
+
+    labels = ChoiceLabels(Cadre, "gender", "status")
+    cadre = Cadre(gender="female", status="resigned")
+
+    assert labels.of(cadre) == {"gender": cadre.get_gender_display(), "status": cadre.get_status_display()}
+    assert labels.of(Cadre(gender="unknown", status="active"))["gender"] == "unknown"
