@@ -2,6 +2,8 @@
 sortable column headers, search matches highlighted, and the pagination bar
 (``common/includes/_pagination.html``)."""
 
+import functools
+
 from django import forms, template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -89,8 +91,10 @@ def sort_header(context, key: str, label: str, param: str = "sort") -> SafeStrin
     return format_html('<a href="{}" aria-sort="{}">{}{}</a>', url, state, label, icon_html)
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
-    """One character folded to one character, so positions in the folded text match the text."""
+    """One character folded to one character, so positions in the folded text match the text
+    (remembered: a page of names holds a few dozen distinct letters)."""
     folded = fold(char) if not char.isspace() else " "
     return folded if len(folded) == 1 else char.lower()
 

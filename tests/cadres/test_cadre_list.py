@@ -284,3 +284,60 @@ def test_a_roster_row_escapes_what_it_shows_and_marks_the_party_column_only_when
     assert 'title="36 tuổi, giới hạn &lt;35&gt;">Quá tuổi</span>' in html
     assert 'aria-label="Đảng viên"' in html and 'aria-label="Đảng viên"' not in hidden
     assert html.count("<td") == 11 and hidden.count("<td") == 10
+
+
+@pytest.mark.parametrize("query", ["guye", "uyen thi", "an", "ễn lan", "0905", "12345"])
+def test_parts_of_words_and_numbers_find_what_a_substring_match_finds(client, province_editor, roster, query):
+    """On PostgreSQL words go through the vocabulary and the word index (migration 0012), numbers
+    through the substring match; on SQLite everything is the substring match. Same answers."""
+    from cadres.text import fold
+
+    client.force_login(province_editor)
+    folded = fold(query).split()
+    expected = {
+        cadre.full_name
+        for key, cadre in roster.items()
+        if key != "outside" and all(word in cadre.search_text for word in folded)
+    }
+
+    assert expected  # each query finds someone
+    assert names(client.get(URL, {"q": query})) == expected
+
+
+def test_a_word_nobody_has_finds_nobody(client, province_editor, roster):
+    client.force_login(province_editor)
+
+    assert names(client.get(URL, {"q": "nguyen xyzw"})) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vocabulary_learns_the_words_of_every_write(tree, make_cadre):
+    """Saves, bulk inserts and set-based updates all add their words (PostgreSQL's triggers)."""
+    from django.db import connection
+
+    from cadres.models import Cadre
+    from cadres.models.roster import search_vocabulary
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vocabulary is PostgreSQL's (migration 0012)")
+    saved = make_cadre(tree.commune_a, full_name="Phùng Thị Quỳnh", phone="0912000111")
+    bulk = Cadre(**{**_fields(saved), "full_name": "Khúc Văn Thừa", "national_id": "001095009999"})
+    bulk.prepare_for_save()
+    Cadre.objects.bulk_create([bulk])
+    Cadre.objects.filter(pk=saved.pk).update(search_text="phung thi quynh ngoc")
+
+    spellings = search_vocabulary(["quynh", "khuc", "ngoc", "0912"], "default")
+
+    assert spellings["quynh"] == ["quynh"] and spellings["khuc"] == ["khuc"] and spellings["ngoc"] == ["ngoc"]
+    assert "0912" not in spellings  # numbers are matched on the search column itself
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cadre_search_word WHERE word ~ '^[0-9+]+$'")
+        assert cursor.fetchone() == (0,)
+
+
+def _fields(cadre) -> dict:
+    return {
+        field.attname: getattr(cadre, field.attname)
+        for field in cadre._meta.concrete_fields
+        if field.attname not in {"id", "created_at", "updated_at"}
+    }
