@@ -310,9 +310,9 @@ def test_a_word_nobody_has_finds_nobody(client, province_editor, roster):
     assert names(client.get(URL, {"q": "nguyen xyzw"})) == set()
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_vocabulary_learns_the_words_of_every_write(tree, make_cadre):
-    """Saves, bulk inserts and set-based updates all add their words (PostgreSQL's triggers)."""
+    """Saves, bulk inserts and set-based updates all add their words (PostgreSQL's triggers, which
+    run at the end of each statement: inside the test's transaction too)."""
     from django.db import connection
 
     from cadres.models import Cadre
