@@ -211,17 +211,16 @@ def _beyond(ordering, anchor: tuple, *, forward: bool) -> Q:
     form reads every row of the anchor's unit before it: 12 ms against 0.6 ms in the middle of
     a million); Django spells it out itself on SQLite."""
     first_name, first_descending = ordering[0]
-    start = "lte" if first_descending == forward else "gte"
+    start = Q(**{f"{first_name}__{'lte' if first_descending == forward else 'gte'}": anchor[0]})
     if len({descending for _, descending in ordering}) == 1:
         compare = TupleLessThan if first_descending == forward else TupleGreaterThan
-        row = compare(Tuple(*(F(name) for name, _ in ordering)), tuple(anchor))
-        return Q(**{f"{first_name}__{start}": anchor[0]}) & Q(row)
+        return start & Q(compare(Tuple(*(F(name) for name, _ in ordering)), tuple(anchor)))
     condition = None
     for (name, descending), value in reversed(list(zip(ordering, anchor, strict=True))):
         lookup = "lt" if descending == forward else "gt"
         step = Q(**{f"{name}__{lookup}": value})
         condition = step if condition is None else step | (Q(**{name: value}) & condition)
-    return Q(**{f"{first_name}__{start}": anchor[0]}) & condition
+    return start & condition
 
 
 # Rows ----------------------------------------------------------------------------------------

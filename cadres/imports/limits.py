@@ -30,6 +30,10 @@ COLUMN_LETTERS = re.compile(r"[A-Za-z]+")
 CHUNK_BYTES = 256 * 1024  # the XML is fed to the parser in pieces this large, never all at once
 
 
+NOT_XLSX = "Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ."
+BROKEN = "Tệp Excel bị lỗi, không đọc được nội dung."
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported: not an xlsx file, too big, no header row…
 
@@ -86,7 +90,7 @@ def check_package(path: Path) -> None:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ.") from exc
+        raise ImportFileError(NOT_XLSX) from exc
     if sum(member.file_size for member in members) > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise _too_large_unpacked()
     for member in members:
@@ -194,7 +198,7 @@ def _stream(path: Path, part: str, attach) -> None:
     except ImportFileError:
         raise
     except (expat.ExpatError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError("Tệp Excel bị lỗi, không đọc được nội dung.") from exc
+        raise ImportFileError(BROKEN) from exc
 
 
 def measure_sheet(path: Path, part: str) -> SheetSize:
@@ -231,7 +235,7 @@ def _parts(path: Path) -> tuple[list[tuple[str, str]], str | None]:
     try:
         reader = ExcelReader(path, read_only=True)
     except Exception as exc:  # InvalidFileException, BadZipFile…: all mean "not xlsx"
-        raise ImportFileError("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ.") from exc
+        raise ImportFileError(NOT_XLSX) from exc
     try:
         reader.read_manifest()
         reader.read_workbook()
@@ -239,7 +243,7 @@ def _parts(path: Path) -> tuple[list[tuple[str, str]], str | None]:
         sheets = [(sheet.name, relationship.target) for sheet, relationship in reader.parser.find_sheets()]
         return sheets, strings.PartName if strings is not None else None
     except Exception as exc:
-        raise ImportFileError("Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ.") from exc
+        raise ImportFileError(NOT_XLSX) from exc
     finally:
         reader.archive.close()
 

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from ..text import nfc
 from .cells import COLUMN_LABELS, COLUMNS, HEADER_KEYS, Formula, header_key, is_blank
-from .limits import HEADER_ROWS, ImportFileError, SheetSize, measure_workbook
+from .limits import BROKEN, HEADER_ROWS, NOT_XLSX, ImportFileError, SheetSize, measure_workbook
 
 HEADER_SEARCH_ROWS = HEADER_ROWS
 
@@ -37,10 +37,6 @@ def check_upload(name: str, size: int) -> None:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
-
-
-NOT_XLSX = "Không đọc được tệp: đây không phải tệp Excel .xlsx hợp lệ."
-BROKEN = "Tệp Excel bị lỗi, không đọc được nội dung."
 
 
 @dataclass

@@ -44,12 +44,15 @@ NO_POSITION_ORDER = 32767
 # cadres by word in a GIN index. A searched word that some vocabulary word contains is matched as
 # "holds one of those words"; one with more spellings than this keeps the substring match.
 MAX_SPELLINGS = 300
+# A word of digits and "+" (a CCCD, a phone number): kept out of the vocabulary, matched on the
+# search column itself. The same rule as the triggers' ``word !~ '^[0-9+]+$'`` (migration 0012).
+NUMBER_WORD = re.compile(r"[0-9+]+")
 
 
 def search_vocabulary(words: list[str], using: str) -> dict[str, list[str]]:
     """For each searched word that is not a number, the words of the roster that contain it
     ("uyen" → ["nguyen", "tuyen", "uyen"…]), in one query; only on PostgreSQL."""
-    candidates = [word for word in words if not word.lstrip("+").isdigit()]
+    candidates = [word for word in words if not NUMBER_WORD.fullmatch(word)]
     connection = connections[using]
     if connection.vendor != "postgresql" or not candidates:
         return {}
@@ -94,14 +97,14 @@ class CadreQuerySet(ScopedQuerySet):
         # database's expression tree (the list's filter refuses them with a message first).
         words = list(dict.fromkeys(fold(query).split()))[:max_words]
         spellings = search_vocabulary(words, self.db)
-        qs = self
+        qs = self.alias(search_words=_search_words()) if spellings else self
         for word in words:
             if word not in spellings:
                 qs = qs.filter(search_text__contains=word)
             elif not spellings[word]:
                 return qs.none()  # no cadre has a word containing it
             else:
-                qs = qs.alias(search_words=_search_words()).filter(search_words__overlap=spellings[word])
+                qs = qs.filter(search_words__overlap=spellings[word])
         return qs
 
     def ranked_search(self, query: str, *, max_words: int = 10) -> "CadreQuerySet":
