@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.bulk import copy_to_history, insert_new
 from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
 
 from ..models import Appointment, Cadre, Commendation, Discipline, Position, Unit
@@ -133,7 +134,8 @@ def _save_batch(batch: list[DemoCadre], *, with_history: bool) -> int:
     batch = [item for item in batch if item.cadre.national_id not in existing]
     if not batch:
         return 0
-    cadres = Cadre.objects.bulk_create([item.cadre for item in batch])
+    cadres = [item.cadre for item in batch]
+    insert_new(cadres)
     related = {Appointment: [], Commendation: [], Discipline: []}
     for item, cadre in zip(batch, cadres, strict=True):
         for model, rows in (
@@ -145,8 +147,8 @@ def _save_batch(batch: list[DemoCadre], *, with_history: bool) -> int:
                 row.cadre_id = cadre.pk
             related[model].extend(rows)
     for model, rows in related.items():
-        model.objects.bulk_create(rows)
+        insert_new(rows)
     if with_history:
         for model, rows in ((Cadre, cadres), *related.items()):
-            model.history.bulk_history_create(rows, default_change_reason="Dữ liệu mẫu")
+            copy_to_history(model, [row.pk for row in rows], reason="Dữ liệu mẫu")
     return len(cadres)
