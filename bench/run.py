@@ -20,6 +20,7 @@ stderr; the JSON lines go to stdout and are appended to the results file.
 """
 
 import datetime
+import gc
 import json
 import math
 import os
@@ -221,6 +222,9 @@ class Bench:
                 clients[username] = Client()
                 clients[username].force_login(User.objects.get(username=username))
             baselines: dict = {}
+            # As each server worker does once the app is loaded (config/wsgi.py).
+            gc.collect()
+            gc.freeze()
             log(f"Timing {len(pages)} pages…")
             for page in pages:
                 figures = self.time_page(clients, page)

@@ -142,3 +142,16 @@ def test_postgresql_connections_do_not_compile_short_queries():
 
     assert _settings_value(options) == "-c jit=off"
     assert _settings_value(options, DATABASE_URL="sqlite:///x.sqlite3") == "None"
+
+
+def test_the_wsgi_application_moves_what_it_loaded_out_of_the_collectors_reach():
+    code = (
+        "import gc; before = gc.get_freeze_count(); import config.wsgi; "
+        "print(before, gc.get_freeze_count() > 10_000, callable(config.wsgi.application))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=production_env(), cwd=ROOT, capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "True", "True"]
