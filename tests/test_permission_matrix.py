@@ -44,6 +44,7 @@ from cadres.models import (
     UnitMerge,
 )
 from cadres.services import appointment_add
+from planning.models import StaffingNorm, Term
 from tests.factories import CadreFactory, UnitFactory, UserFactory, position
 
 ANONYMOUS, VIEWER, EDITOR, APPROVER, UNIT_ADMIN, SYSTEM_ADMIN = ROLES = (
@@ -230,6 +231,8 @@ ADMIN_MODELS: dict[type[models.Model], dict[str, Expect]] = {
         "delete": Expect(admins(system_admin_only(signed_in(200, 200))), post_data={"post": "yes"}),
     },
     PositionStandard: CATALOGUE,
+    Term: CATALOGUE,
+    StaffingNorm: CATALOGUE,
     # Units are dissolved, never deleted: only a superuser deletes one, and not one with cadres.
     Unit: {
         "delete": Expect(admins(scoped(system_admin_only(signed_in(200, 200)))), post_data={"post": "yes"})
@@ -395,7 +398,12 @@ def jobs_of(user: User) -> dict[type[models.Model], models.Model]:
 
 def system_wide() -> dict[type[models.Model], models.Model]:
     """Rows of the whole organisation; the catalogues' saved once, so that they have a history."""
-    rows = {Position: position("uv-bch"), PositionStandard: PositionStandard.objects.order_by("pk").first()}
+    rows = {
+        Position: position("uv-bch"),
+        PositionStandard: PositionStandard.objects.order_by("pk").first(),
+        Term: Term.objects.order_by("pk").first(),
+        StaffingNorm: StaffingNorm.objects.order_by("pk").first(),
+    }
     for row in rows.values():
         row.save()
     rows[DBTaskResult] = DBTaskResult.objects.create(

@@ -17,6 +17,7 @@ from django.urls import get_resolver, reverse
 from cadres.models import Appointment, Cadre, Commendation, Discipline, Position, PositionStandard, Unit
 from common.forms import VersionedFormMixin
 from common.models import StaleEditError, VersionedModel
+from planning.models import StaffingNorm, Term
 from tests.factories import UserFactory, position
 from tests.test_admin import admin_url, change_page_data, posted_back
 
@@ -127,6 +128,10 @@ def make(model, tree, make_cadre, province_editor):
     """A record of ``model`` that the system admin and the province editor may edit."""
     if model is Unit:
         return tree.branch_a
+    if model in (Term, StaffingNorm):
+        record = model.objects.order_by("pk").first()  # seeded (planning.0002)
+        record.save()
+        return record
     if model in (Position, PositionStandard):
         # The seeded catalogue has no history yet; a first save in admin gives it one.
         record = position("uv-bch") if model is Position else PositionStandard.objects.first()
@@ -153,6 +158,8 @@ ADMIN_CASES = [
     Case(Unit, "note", "Đổi tên thôn", "Sáp nhập thôn"),
     Case(Position, "name", "Uỷ viên Ban Chấp hành (sửa)", "Uỷ viên BCH"),
     Case(PositionStandard, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(Term, "note", "Đại hội lần thứ IX", "Đại hội lần thứ X"),
+    Case(StaffingNorm, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
     Case(get_user_model(), "position_title", "Phó Bí thư", "Chánh Văn phòng"),
     Case(Cadre, "phone", "0905111111", "0905222222"),
     Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
