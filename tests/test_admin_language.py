@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
@@ -69,3 +70,15 @@ def test_it_serves_the_site_icon_to_anyone(client):
     icon = Image.open(io.BytesIO(b"".join(response.streaming_content)))
     assert icon.format == "ICO"
     assert (32, 32) in icon.info["sizes"]
+
+
+def test_a_refused_admin_form_says_so_in_vietnamese(client, system_admin):
+    client.force_login(system_admin)
+
+    response = client.post(
+        reverse("admin:planning_term_add"), {"name": "", "start_year": "2030", "end_year": "2020"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Chưa lưu được: hãy sửa các lỗi ghi bên dưới." in html and "Please correct" not in html

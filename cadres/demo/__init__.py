@@ -146,7 +146,7 @@ def _save_batch(batch: list[DemoCadre], *, with_history: bool) -> int:
             for row in rows:
                 row.cadre_id = cadre.pk
             related[model].extend(rows)
-    for model, rows in related.items():
+    for rows in related.values():
         insert_new(rows)
     if with_history:
         for model, rows in ((Cadre, cadres), *related.items()):

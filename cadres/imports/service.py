@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from simple_history.models import HistoricalRecords
 
-from common.dates import today as local_today
 from common.bulk import copy_to_history, insert_new
+from common.dates import today as local_today
 
 from ..dates import RULES
 from ..models import (
@@ -503,8 +503,9 @@ def _lock_versions(plan: ImportPlan, previewed: dict[int, tuple[str, int | None]
 def _create_rows(rows: list[PlannedRow], *, user, today: datetime.date) -> None:
     """New cadres in bulk: what ``Cadre.save()`` and ``appointment_add`` do for one new record
     (normalised text, search text, derived columns, history, the post as an appointment),
-    in four statements per batch (``common.bulk``) instead of a dozen queries a row. A new cadre's only post is the one
-    recorded here, so there is nothing to close and nothing to bring in step."""
+    in four statements per batch (``common.bulk``) instead of a dozen queries a row. A new
+    cadre's only post is the one recorded here, so there is nothing to close and nothing to
+    bring in step."""
     book = StandardBook.current()
     cadres = [planned.cadre for planned in rows]
     for cadre in cadres:
