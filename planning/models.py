@@ -7,9 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from cadres.models import Position, UnitKind
+from cadres.models import Position, TextNormalizingModel, UnitKind
 from common.models import VersionedModel
-from common.text import normalize_text_fields
 
 FIRST_YEAR = 1931  # the Youth Union's founding: no term begins before it
 LAST_YEAR = 2100
@@ -22,7 +21,7 @@ YEAR_VALIDATORS = [
 ]
 
 
-class Term(VersionedModel):
+class Term(VersionedModel, TextNormalizingModel):
     """A term of office (nhiệm kỳ) of Youth Union committees: 2025–2030 for communes and
     provinces, 2026–2031 for the national congress; older plans use 2022–2027 and 2027–2032."""
 
@@ -61,12 +60,8 @@ class Term(VersionedModel):
         """The term's length in years: what a candidate must still be able to serve."""
         return self.end_year - self.start_year
 
-    def save(self, *args, **kwargs):
-        normalize_text_fields(self)
-        super().save(*args, **kwargs)
 
-
-class StaffingNorm(VersionedModel):
+class StaffingNorm(VersionedModel, TextNormalizingModel):
     """How many holders of a key post a unit of a kind should have (Bí thư 1, Phó Bí thư 2…):
     a post with fewer holders than its norm is a vacancy on the unit's succession board."""
 
@@ -104,7 +99,3 @@ class StaffingNorm(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.get_unit_kind_display()}: {self.count} {self.position}"
-
-    def save(self, *args, **kwargs):
-        normalize_text_fields(self)
-        super().save(*args, **kwargs)

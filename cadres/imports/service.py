@@ -503,7 +503,7 @@ def _lock_versions(plan: ImportPlan, previewed: dict[int, tuple[str, int | None]
 def _create_rows(rows: list[PlannedRow], *, user, today: datetime.date) -> None:
     """New cadres in bulk: what ``Cadre.save()`` and ``appointment_add`` do for one new record
     (normalised text, search text, derived columns, history, the post as an appointment),
-    in four statements per batch (``common.bulk``) instead of a dozen queries a row. A new
+    in a few statements per batch (``common.bulk``) instead of a dozen queries a row. A new
     cadre's only post is the one recorded here, so there is nothing to close and nothing to
     bring in step."""
     book = StandardBook.current()

@@ -22,6 +22,15 @@ def add_term(client: Client, **fields):
     return client.post(admin_url(Term, "add"), data)
 
 
+def add_norm(client: Client, post_code: str, count: str):
+    """Post the add page of a norm for communes, as the page rendered it, with ``post_code``."""
+    page = client.get(admin_url(StaffingNorm, "add"))
+    data = change_page_data(
+        page, unit_kind=UnitKind.COMMUNE, position=str(position(post_code).pk), count=count, source=""
+    )
+    return client.post(admin_url(StaffingNorm, "add"), data)
+
+
 def errors_of(response) -> str:
     form = response.context["adminform"].form
     return " ".join(str(message) for messages in form.errors.values() for message in messages)
@@ -78,12 +87,7 @@ def test_it_refuses_a_term_whose_years_do_not_make_one(admin_client, start, end,
 
 
 def test_it_refuses_a_second_norm_for_the_same_kind_and_post(admin_client):
-    page = admin_client.get(admin_url(StaffingNorm, "add"))
-    data = change_page_data(
-        page, unit_kind=UnitKind.COMMUNE, position=str(position("bi-thu").pk), count="2", source=""
-    )
-
-    response = admin_client.post(admin_url(StaffingNorm, "add"), data)
+    response = add_norm(admin_client, "bi-thu", "2")
 
     assert response.status_code == 200
     assert "Loại đơn vị này đã có định mức cho chức vụ này." in errors_of(response)
@@ -95,11 +99,8 @@ def test_a_norm_is_set_for_key_posts_only(admin_client):
     offered = {
         choice.value for choice, _ in page.context["adminform"].form.fields["position"].choices if choice
     }
-    data = change_page_data(
-        page, unit_kind=UnitKind.COMMUNE, position=str(position("chuyen-vien").pk), count="3", source=""
-    )
 
-    response = admin_client.post(admin_url(StaffingNorm, "add"), data)
+    response = add_norm(admin_client, "chuyen-vien", "3")
 
     assert position("pho-bi-thu").pk in offered and position("chuyen-vien").pk not in offered
     assert response.status_code == 200 and "position" in response.context["adminform"].form.errors
@@ -107,12 +108,7 @@ def test_a_norm_is_set_for_key_posts_only(admin_client):
 
 
 def test_an_admin_sets_the_deputies_of_a_commune(admin_client):
-    page = admin_client.get(admin_url(StaffingNorm, "add"))
-    data = change_page_data(
-        page, unit_kind=UnitKind.COMMUNE, position=str(position("pho-bi-thu").pk), count="2", source=""
-    )
-
-    response = admin_client.post(admin_url(StaffingNorm, "add"), data)
+    response = add_norm(admin_client, "pho-bi-thu", "2")
 
     assert response.status_code == 302
     norm = StaffingNorm.objects.get(unit_kind=UnitKind.COMMUNE, position=position("pho-bi-thu"))
