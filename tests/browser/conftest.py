@@ -71,14 +71,23 @@ def live_server(_http_live_server_settings, live_server):
     return live_server
 
 
+# The data migrations that seed catalogues, in the order they run: positions and standards,
+# then the planning terms and norms (which name a position).
+SEEDING_MIGRATIONS = [
+    "cadres.migrations.0003_seed_positions_and_standards",
+    "planning.migrations.0002_seed_terms_and_norms",
+]
+
+
 @pytest.fixture(autouse=True)
 def _restore_migration_data(transactional_db):
     # Live-server tests are transactional: the tables are emptied after each one, data
-    # migrations included. Seed the position catalogue and standards again, as migration
-    # 0003 does, so each test starts from what a fresh database holds.
+    # migrations included. Seed the catalogues again, as their data migrations do, so each test
+    # starts from what a fresh database holds.
     from django.apps import apps
 
-    importlib.import_module("cadres.migrations.0003_seed_positions_and_standards").seed(apps, None)
+    for migration in SEEDING_MIGRATIONS:
+        importlib.import_module(migration).seed(apps, None)
 
 
 @pytest.fixture
