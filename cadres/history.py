@@ -54,11 +54,21 @@ class HistoryEntry:
 
 def cadre_history(cadre: Cadre, *, sensitive: bool, limit: int = 50) -> list[HistoryEntry]:
     """Newest first. One query per source, plus one per model named by a changed foreign key."""
+    return history_entries(
+        [*CADRE_SOURCES, *registry.history_sources], cadre, sensitive=sensitive, limit=limit
+    )
+
+
+def history_entries(
+    sources: list[registry.HistorySource], target, *, sensitive: bool, limit: int = 50
+) -> list[HistoryEntry]:
+    """The change records of ``sources`` about ``target`` (a cadre, a plan…), formatted alike,
+    newest first: one query per source, plus one per model named by a changed foreign key."""
     entries = []
-    for source in [*CADRE_SOURCES, *registry.history_sources]:
+    for source in sources:
         if source.sensitive and not sensitive:
             continue
-        records = source.records(cadre).select_related("history_user").order_by("history_date", "history_id")
+        records = source.records(target).select_related("history_user").order_by("history_date", "history_id")
         pk_name = records.model.instance_type._meta.pk.attname
         by_object: dict = {}
         for record in records:

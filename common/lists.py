@@ -163,6 +163,22 @@ def paginate(request, queryset: QuerySet, *, per_page: int = PER_PAGE, count: in
     return ListPage(rows, number, total, per_page, links)
 
 
+def paginate_list(request, rows: list, *, per_page: int = PER_PAGE) -> ListPage:
+    """A page of rows computed in Python (a few thousand at most), by page number alone."""
+    total = len(rows)
+    num_pages = max(1, math.ceil(total / per_page))
+    number = _page_number(request.GET.get("page"), num_pages)
+    links = {}
+    if number > 1:
+        links["first"] = {"page": None}
+        links["previous"] = {"page": number - 1 if number > 2 else None}
+    if number < num_pages:
+        links["next"] = {"page": number + 1}
+        links["last"] = {"page": num_pages}
+    start = (number - 1) * per_page
+    return ListPage(rows[start : start + per_page], number, total, per_page, links)
+
+
 def _rows(params: QueryDict, queryset, ordering, number, num_pages, total, per_page) -> list:
     if params.get("last") and number == num_pages:
         size = total - (num_pages - 1) * per_page

@@ -9,7 +9,7 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from cadres import registry
 
-        from . import sections
+        from . import history, merge, sections
 
         registry.register_profile_section(
             registry.ProfileSection(
@@ -21,3 +21,5 @@ class PlanningConfig(AppConfig):
                 provider=sections.cadre_section,
             )
         )
+        registry.register_history_source(history.CANDIDACY_SOURCE)
+        registry.register_merge_participant(merge.PARTICIPANT)

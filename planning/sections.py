@@ -4,8 +4,16 @@ from django.http import HttpRequest
 
 from cadres.models import Cadre
 
+from .models import Candidate
+
 
 def cadre_section(request: HttpRequest, cadre: Cadre) -> dict:
-    """The cadre's places in succession plans. Plans arrive with this area's issue; until then
-    the card says there are none."""
-    return {}
+    """The cadre's places in succession plans, past and present, in one query; only the plans
+    of the user's scope (a commune's editor does not see the province's plan)."""
+    candidacies = (
+        Candidate.objects.visible_to(request.user)
+        .filter(cadre=cadre)
+        .select_related("position", "plan__unit", "plan__term")
+        .order_by("removed_year", "-plan__term__start_year", "position__order")
+    )
+    return {"candidacies": list(candidacies)}

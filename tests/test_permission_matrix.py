@@ -44,7 +44,18 @@ from cadres.models import (
     UnitMerge,
 )
 from cadres.services import appointment_add
-from planning.models import StaffingNorm, Term
+from planning.models import (
+    AnnualReview,
+    Candidate,
+    PlanningRules,
+    ReviewProposal,
+    SourcePerson,
+    StaffingNorm,
+    StructureTarget,
+    SuccessionPlan,
+    Term,
+)
+from planning.services import CandidateRow, add_candidates, approve_plan, start_review, submit_plan
 from tests.factories import CadreFactory, UnitFactory, UserFactory, position
 
 ANONYMOUS, VIEWER, EDITOR, APPROVER, UNIT_ADMIN, SYSTEM_ADMIN = ROLES = (
@@ -110,6 +121,12 @@ def admins(rule: Rule) -> Rule:
     return lambda role, outside: rule(role, outside) if role in ADMINS else (403, 403)
 
 
+def approvers(rule: Rule) -> Rule:
+    """Approving and returning: editors and viewers are refused before anything is looked up
+    (accounts.permissions.approver_required)."""
+    return lambda role, outside: (403, 403) if role in {VIEWER, EDITOR} else rule(role, outside)
+
+
 def system_admin_only(rule: Rule) -> Rule:
     return lambda role, outside: rule(role, outside) if role == SYSTEM_ADMIN else (403, 403)
 
@@ -147,6 +164,33 @@ EXPECTED: dict[str, Expect] = {
     "password_change": Expect(signed_in()),
     "reports:dashboard": Expect(signed_in()),
     "planning:index": Expect(signed_in()),
+    "planning:plan-create": Expect(editors(signed_in())),
+    "planning:vacancies": Expect(signed_in()),
+    "planning:source-list": Expect(signed_in(200, 405)),
+    "planning:source-create": Expect(editors(signed_in())),
+    "planning:source-export": Expect(signed_in(200, 405)),
+    "planning:source-edit": Expect(editors(in_scope()), on=SourcePerson),
+    # The world's plan is approved, with one candidate and a review in progress (records_in).
+    "planning:plan-detail": Expect(in_scope(), on=SuccessionPlan),
+    "planning:plan-edit": Expect(editors(in_scope()), on=SuccessionPlan),
+    "planning:plan-history": Expect(in_scope(), on=SuccessionPlan),
+    "planning:plan-export-pdf": Expect(get_only(in_scope()), on=SuccessionPlan),
+    "planning:plan-export-xlsx": Expect(get_only(in_scope()), on=SuccessionPlan),
+    "planning:candidate-add": Expect(editors(in_scope()), on=SuccessionPlan),
+    "planning:candidate-bulk": Expect(editors(in_scope()), on=SuccessionPlan),
+    "planning:candidate-import": Expect(editors(in_scope()), on=SuccessionPlan),
+    "planning:candidate-edit": Expect(editors(in_scope()), on=Candidate),
+    "planning:candidate-remove": Expect(editors(in_scope()), on=Candidate),
+    "planning:candidate-restore": Expect(post_only(editors(in_scope(post=302))), on=Candidate),
+    "planning:plan-submit": Expect(post_only(editors(in_scope(post=302))), on=SuccessionPlan),
+    "planning:plan-approve": Expect(approvers(in_scope()), on=SuccessionPlan),
+    "planning:plan-return": Expect(approvers(in_scope()), on=SuccessionPlan),
+    "planning:review-start": Expect(editors(in_scope()), on=SuccessionPlan),
+    "planning:review-detail": Expect(in_scope(), on=AnnualReview),
+    "planning:proposal-decide": Expect(post_only(editors(in_scope(post=302))), on=ReviewProposal),
+    "planning:review-submit": Expect(post_only(editors(in_scope(post=302))), on=AnnualReview),
+    "planning:review-approve": Expect(approvers(in_scope()), on=AnnualReview),
+    "planning:review-return": Expect(approvers(in_scope()), on=AnnualReview),
     "training:index": Expect(signed_in()),
     "fieldwork:index": Expect(signed_in()),
     "cadres:unit-list": Expect(signed_in()),
@@ -233,6 +277,19 @@ ADMIN_MODELS: dict[type[models.Model], dict[str, Expect]] = {
     PositionStandard: CATALOGUE,
     Term: CATALOGUE,
     StaffingNorm: CATALOGUE,
+    StructureTarget: CATALOGUE,
+    # One row, seeded: no second one is added, and it is never deleted.
+    PlanningRules: {
+        **CATALOGUE,
+        "add": Expect(admins(refused(403))),
+        "delete": Expect(admins(refused(403)), post_data={"post": "yes"}),
+    },
+    # Plans, candidates and reviews change through the app's workflow; the world's plan is
+    # approved, so none of them may be deleted.
+    SuccessionPlan: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    Candidate: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    AnnualReview: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    ReviewProposal: READ_ONLY,
     # Units are dissolved, never deleted: only a superuser deletes one, and not one with cadres.
     Unit: {
         "delete": Expect(admins(scoped(system_admin_only(signed_in(200, 200)))), post_data={"post": "yes"})
@@ -358,6 +415,13 @@ def records_in(
         cadre=cadre, unit=unit, position=position("uv-bch"), started_on=datetime.date(2024, 1, 1)
     )
     cadre.refresh_from_db()
+    # The plan's candidate is a cadre of their own: a candidacy protects its cadre from deletion.
+    candidate = CadreFactory(unit=unit, full_name=f"{name} (quy hoạch)")
+    appointment_add(
+        cadre=candidate, unit=unit, position=position("uv-bch"), started_on=datetime.date(2024, 1, 1)
+    )
+    candidate.refresh_from_db()
+    planning = planning_records(unit, candidate, member=member, author=author)
     login = {"username": member.username, "ip_address": "10.0.0.1", "user_agent": "Firefox", "path_info": "/"}
     return {
         Unit: unit,
@@ -379,7 +443,37 @@ def records_in(
         ),
         AccessFailureLog: AccessFailureLog.objects.create(**login),
         AxesAccessLog: AxesAccessLog.objects.create(**login),
+        **planning,
+        SourcePerson: SourcePerson.objects.create(
+            full_name=f"Nguồn {name}",
+            birth_date=datetime.date(2004, 2, 1),
+            gender="female",
+            category="collaborator",
+            unit=unit,
+        ),
         **jobs_of(member),
+    }
+
+
+def planning_records(unit: Unit, cadre: Cadre, *, member: User, author: User) -> dict:
+    """An approved plan of ``unit`` with ``cadre`` as its one candidate, and a review in
+    progress whose assistant proposes taking the cadre out (they hold the post already)."""
+    plan = SuccessionPlan.objects.create(unit=unit, term=Term.objects.get(start_year=2025, end_year=2030))
+    (candidate, _), *_ = add_candidates(plan, [CandidateRow(cadre, position("uv-bch"))], user=member)
+    submit_plan(plan, user=member)
+    approve_plan(
+        plan,
+        user=author,
+        decision_number="1-QĐ",
+        decided_on=datetime.date(2026, 1, 5),
+        approving_body="Đảng ủy",
+    )
+    review = start_review(plan, year=2026, user=member)
+    return {
+        SuccessionPlan: plan,
+        Candidate: candidate,
+        AnnualReview: review,
+        ReviewProposal: review.proposals.get(),
     }
 
 
@@ -403,6 +497,8 @@ def system_wide() -> dict[type[models.Model], models.Model]:
         PositionStandard: PositionStandard.objects.order_by("pk").first(),
         Term: Term.objects.order_by("pk").first(),
         StaffingNorm: StaffingNorm.objects.order_by("pk").first(),
+        StructureTarget: StructureTarget.objects.order_by("pk").first(),
+        PlanningRules: PlanningRules.objects.get(),
     }
     for row in rows.values():
         row.save()
@@ -474,13 +570,28 @@ def admin_arguments(url: Url, obj: models.Model) -> tuple[tuple, dict]:
     return (), dict.fromkeys(url.pattern.pattern.converters, obj.pk)
 
 
+# Records whose pages sit under their plan's URL (/planning/<pk>/…).
+PLAN_RECORDS = {SuccessionPlan, Candidate, AnnualReview, ReviewProposal}
+
+
 def app_arguments(url: Url, objects: dict) -> list[dict]:
     """The URL's keyword arguments, one set for each kind of record it may name."""
     names = set(url.pattern.pattern.converters) | set(url.pattern.pattern.regex.groupindex)
     on = url.expect.on
     values = {
-        "pk": (objects[on] if on in {Unit, Cadre} else objects[Cadre]).pk if on else None,
+        "pk": (
+            objects[on]
+            if on in {Unit, Cadre, SourcePerson}
+            else objects[SuccessionPlan]
+            if on in PLAN_RECORDS
+            else objects[Cadre]
+        ).pk
+        if on
+        else None,
         "appointment_pk": objects[Appointment].pk,
+        "candidate_pk": objects[Candidate].pk,
+        "review_pk": objects[AnnualReview].pk,
+        "proposal_pk": objects[ReviewProposal].pk,
         "token": objects[on].token if on in {ImportJob, ExportJob} else None,
         "content_type_id": ContentType.objects.get_for_model(on).pk if on else None,
         "object_id": objects[on].pk if on else None,

@@ -17,7 +17,17 @@ from django.urls import get_resolver, reverse
 from cadres.models import Appointment, Cadre, Commendation, Discipline, Position, PositionStandard, Unit
 from common.forms import VersionedFormMixin
 from common.models import StaleEditError, VersionedModel
-from planning.models import StaffingNorm, Term
+from planning.models import (
+    AnnualReview,
+    Candidate,
+    PlanningRules,
+    SourcePerson,
+    StaffingNorm,
+    StructureTarget,
+    SuccessionPlan,
+    Term,
+)
+from planning.services import CandidateRow, add_candidates, start_review
 from tests.factories import UserFactory, position
 from tests.test_admin import admin_url, change_page_data, posted_back
 
@@ -29,6 +39,9 @@ NOT_EDITED = {
     "cadres.AccessLog": "the evidence of who saw and exported what: written by the app, never edited",
     "cadres.ImportJob": "written by the import's work (upload, check, commit), never through a form",
     "cadres.ExportJob": "written by the export's work, never through a form",
+    "planning.ReviewProposal": (
+        "the review assistant's finding: accepted or rejected by a button, under the plan's lock"
+    ),
 }
 
 STALE = "đã được người khác cập nhật trong lúc bạn sửa"
@@ -128,8 +141,18 @@ def make(model, tree, make_cadre, province_editor):
     """A record of ``model`` that the system admin and the province editor may edit."""
     if model is Unit:
         return tree.branch_a
-    if model in (Term, StaffingNorm):
-        record = model.objects.order_by("pk").first()  # seeded (planning.0002)
+    if model in (SuccessionPlan, Candidate, AnnualReview):
+        return planning_record(model, tree, make_cadre, province_editor)
+    if model is SourcePerson:
+        return SourcePerson.objects.create(
+            full_name="Lê Thị Nguồn",
+            birth_date=datetime.date(2003, 4, 2),
+            gender="female",
+            category="collaborator",
+            unit=tree.commune_a,
+        )
+    if model in (Term, StaffingNorm, StructureTarget, PlanningRules):
+        record = model.objects.order_by("pk").first()  # seeded (planning.0002, 0004)
         record.save()
         return record
     if model in (Position, PositionStandard):
@@ -150,6 +173,23 @@ def make(model, tree, make_cadre, province_editor):
     return Discipline.objects.create(cadre=cadre, decided_on=day, form="Khiển trách")
 
 
+def planning_record(model, tree, make_cadre, editor):
+    """A draft plan of commune A with one candidate; for a review, the plan approved and its
+    review started."""
+    plan = SuccessionPlan.objects.create(
+        unit=tree.commune_a, term=Term.objects.get(start_year=2025, end_year=2030)
+    )
+    cadre = make_cadre(tree.commune_a, full_name="Lê Văn Quy", birth_date=datetime.date(1999, 1, 1))
+    (candidate, _), *_ = add_candidates(plan, [CandidateRow(cadre, position("pho-bi-thu"))], user=editor)
+    if model is SuccessionPlan:
+        return plan
+    if model is Candidate:
+        return candidate
+    SuccessionPlan.objects.filter(pk=plan.pk).update(status="approved", decision_number="1-QĐ")
+    plan.refresh_from_db()
+    return start_review(plan, year=2026, user=editor)
+
+
 def get_user_model():
     return apps.get_model("accounts", "User")
 
@@ -160,6 +200,12 @@ ADMIN_CASES = [
     Case(PositionStandard, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
     Case(Term, "note", "Đại hội lần thứ IX", "Đại hội lần thứ X"),
     Case(StaffingNorm, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(StructureTarget, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(PlanningRules, "source", "Quy định 01", "Quy định 02"),
+    Case(SuccessionPlan, "note", "Bổ sung cơ cấu nữ", "Bổ sung cán bộ trẻ"),
+    Case(Candidate, "note", "Đang học trung cấp LLCT", "Đã có bằng"),
+    Case(AnnualReview, "summary", "Rà soát lần 1", "Rà soát lần 2"),
+    Case(SourcePerson, "note", "Tích cực", "Rất tích cực"),
     Case(get_user_model(), "position_title", "Phó Bí thư", "Chánh Văn phòng"),
     Case(Cadre, "phone", "0905111111", "0905222222"),
     Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
@@ -169,6 +215,9 @@ ADMIN_CASES = [
 
 APP_CASES = [
     Case(Cadre, "major", "Luật", "Kinh tế"),
+    Case(SuccessionPlan, "note", "Bổ sung cơ cấu nữ", "Bổ sung cán bộ trẻ"),
+    Case(Candidate, "note", "Đang học trung cấp LLCT", "Đã có bằng"),
+    Case(SourcePerson, "note", "Tích cực", "Rất tích cực"),
     Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
     Case(Commendation, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
     Case(Discipline, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
@@ -204,6 +253,12 @@ def test_it_refuses_a_stale_admin_save_and_keeps_the_first(
 
 
 def app_edit_url(record) -> str:
+    if isinstance(record, SuccessionPlan):
+        return reverse("planning:plan-edit", args=[record.pk])
+    if isinstance(record, Candidate):
+        return reverse("planning:candidate-edit", args=[record.plan_id, record.pk])
+    if isinstance(record, SourcePerson):
+        return reverse("planning:source-edit", args=[record.pk])
     if isinstance(record, Cadre):
         return reverse("cadres:cadre-edit", args=[record.pk])
     if isinstance(record, Appointment):

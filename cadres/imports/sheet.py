@@ -161,3 +161,17 @@ def _data_rows(sheet: _Sheet, header_row: int, progress: Progress | None) -> lis
         if progress and number % 500 == 0:
             progress("read", len(rows), None)
     return rows
+
+
+def sheet_rows(path: Path, *, max_rows: int) -> list[tuple[int, tuple]]:
+    """(row number, values) of the first sheet that holds values, within the import's limits,
+    for the other apps' small imports (a plan's candidates, a class list): the same refusals
+    of broken, oversized or unpacking-bomb files as the roster's import. At most ``max_rows``
+    rows are read; more are refused."""
+    for sheet in _sheets(path):
+        if sheet.size.rows > max_rows:
+            raise ImportFileError(
+                f"Tệp có {sheet.size.rows:,} dòng; mỗi lần nhập tối đa {max_rows:,} dòng.".replace(",", ".")
+            )
+        return list(sheet.rows())
+    raise ImportFileError("Tệp không có dữ liệu.")

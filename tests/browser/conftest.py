@@ -76,6 +76,7 @@ def live_server(_http_live_server_settings, live_server):
 SEEDING_MIGRATIONS = [
     "cadres.migrations.0003_seed_positions_and_standards",
     "planning.migrations.0002_seed_terms_and_norms",
+    "planning.migrations.0004_seed_rules",
 ]
 
 

@@ -19,9 +19,16 @@ from tests.browser.test_smoke import assert_everything_came_from, log_in
 pytestmark = pytest.mark.browser
 
 # URL name → the test below that fills and submits its filter form.
+PLANNING_LISTS = "tests.browser.test_planning_lists"
 FILTER_FORM_PAGES = {
     "cadres:cadre-list": "test_the_roster_filter_form_counts_what_the_database_counts",
     "cadres:unit-list": "test_the_unit_search_counts_what_the_database_counts",
+    # Tests in another module are named with it.
+    "planning:index": f"{PLANNING_LISTS}.test_the_plan_filter_form_counts_what_the_database_counts",
+    "planning:vacancies": f"{PLANNING_LISTS}.test_the_vacancy_filter_counts_what_the_database_counts",
+    "planning:source-list": (
+        "tests.browser.test_planning_sources.test_the_source_filter_form_counts_what_the_database_counts"
+    ),
 }
 
 

@@ -36,6 +36,9 @@ def main_pages(username: str) -> list[str]:
         "/cadres/?warning=near_age&status=",
         f"/cadres/{cadre.pk}/",
         "/planning/",
+        "/planning/vacancies/",
+        "/planning/sources/",
+        *planning_pages(user),
         "/training/",
         "/fieldwork/",
         "/accounts/password/",
@@ -49,8 +52,28 @@ def main_pages(username: str) -> list[str]:
             f"/cadres/{cadre.pk}/appointments/new/",
             f"/cadres/{cadre.pk}/records/commendation/new/",
         ]
+    if user.can_edit:
+        pages += ["/planning/new/", "/planning/sources/new/"]
     if can_merge_units(user):
         pages.append("/units/merge/")
+    return pages
+
+
+def planning_pages(user) -> list[str]:
+    """The board with the most candidates in scope, its history, its add form and its reviews."""
+    from planning.models import AnnualReview, SuccessionPlan
+
+    plan = (
+        SuccessionPlan.objects.visible_to(user).annotate(n=Count("candidates")).order_by("-n", "pk").first()
+    )
+    if plan is None:
+        return []
+    pages = [f"/planning/{plan.pk}/", f"/planning/{plan.pk}/history/"]
+    if user.can_edit:
+        pages += [f"/planning/{plan.pk}/candidates/new/?q=nguyen", f"/planning/{plan.pk}/candidates/bulk/"]
+    review = AnnualReview.objects.visible_to(user).order_by("pk").first()
+    if review is not None:
+        pages.append(f"/planning/{review.plan_id}/reviews/{review.pk}/")
     return pages
 
 

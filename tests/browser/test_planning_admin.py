@@ -33,13 +33,13 @@ def test_an_admin_adds_a_staffing_norm_and_a_term(browser_page, live_server, sys
 
     # Typed values, sent with Enter from the number field.
     page.get_by_label("Loại đơn vị").select_option(label="Đoàn phường")
-    page.get_by_label("Chức vụ").select_option(label="Phó Bí thư")
-    page.get_by_label("Số lượng").fill("2")
+    page.get_by_label("Chức vụ").select_option(label="Ủy viên Ban Thường vụ")
+    page.get_by_label("Số lượng").fill("3")
     page.get_by_label("Số lượng").press("Enter")
     expect(page).to_have_url(live_server.url + "/admin/planning/staffingnorm/")
     assert StaffingNorm.objects.count() == norms + 1
-    saved = StaffingNorm.objects.get(unit_kind="doan_phuong", position__code="pho-bi-thu")
-    assert saved.count == 2
+    saved = StaffingNorm.objects.get(unit_kind="doan_phuong", position__code="uv-btv")
+    assert saved.count == 3
     expect(page.get_by_text(f"{StaffingNorm.objects.count()} định mức chức danh chủ chốt")).to_be_visible()
     assert no_sideways_scrolling(page)
 

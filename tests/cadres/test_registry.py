@@ -107,7 +107,7 @@ def test_it_shows_the_apps_pending_sections_on_the_cadre_page_in_order(client, p
 
     texts = [
         '<i class="bi bi-diagram-3" aria-hidden="true"></i> Quy hoạch',
-        "Chưa có dữ liệu quy hoạch cho cán bộ này.",
+        "Cán bộ này chưa có trong quy hoạch nào.",
         '<i class="bi bi-mortarboard" aria-hidden="true"></i> Đào tạo, bồi dưỡng',
         "Chưa có khoá đào tạo, bồi dưỡng nào được ghi nhận.",
         '<i class="bi bi-geo-alt" aria-hidden="true"></i> Đi cơ sở',
@@ -140,7 +140,7 @@ def test_it_renders_a_sections_provider_output(client, province_editor, lan, reg
 
     assert 'data-section="posts"' in html and "Mục posts" in html
     assert "<ul><li>Dòng một</li><li>Dòng hai</li></ul><p>Nguyễn Thị Lan</p>" in html
-    assert html.index("Mục posts") < html.index("Chưa có dữ liệu quy hoạch")
+    assert html.index("Mục posts") < html.index("Cán bộ này chưa có trong quy hoạch nào")
 
 
 def test_it_leaves_out_a_section_whose_provider_returns_none(client, viewer, lan, register):
@@ -153,7 +153,7 @@ def test_it_leaves_out_a_section_whose_provider_returns_none(client, viewer, lan
     html = client.get(detail(lan)).content.decode()
 
     assert "Mục secret" not in html
-    assert "Chưa có dữ liệu quy hoạch" in html
+    assert "Cán bộ này chưa có trong quy hoạch nào" in html
 
 
 def test_it_never_calls_a_provider_for_a_cadre_outside_the_scope(

@@ -107,9 +107,21 @@ def test_a_norm_is_set_for_key_posts_only(admin_client):
     assert not StaffingNorm.objects.filter(position=position("chuyen-vien")).exists()
 
 
-def test_an_admin_sets_the_deputies_of_a_commune(admin_client):
-    response = add_norm(admin_client, "pho-bi-thu", "2")
+def test_an_admin_sets_the_standing_committee_of_a_commune(admin_client):
+    response = add_norm(admin_client, "uv-btv", "3")
 
     assert response.status_code == 302
-    norm = StaffingNorm.objects.get(unit_kind=UnitKind.COMMUNE, position=position("pho-bi-thu"))
-    assert str(norm) == "Đoàn xã: 2 Phó Bí thư"
+    norm = StaffingNorm.objects.get(unit_kind=UnitKind.COMMUNE, position=position("uv-btv"))
+    assert str(norm) == "Đoàn xã: 3 Ủy viên Ban Thường vụ"
+
+
+@pytest.mark.django_db
+def test_the_deputies_of_provinces_and_communes_are_seeded_as_provisional_norms():
+    deputies = dict(
+        StaffingNorm.objects.filter(position__code="pho-bi-thu").values_list("unit_kind", "count")
+    )
+
+    assert deputies[UnitKind.PROVINCE] == 2 and deputies[UnitKind.COMMUNE] == 1
+    assert StaffingNorm.objects.get(
+        unit_kind=UnitKind.COMMUNE, position__code="pho-bi-thu"
+    ).source.startswith("Định mức tạm tính")

@@ -81,7 +81,38 @@ def world(tree, make_cadre, province_editor):
             target=target, effective_on=datetime.date(2025, 7, 1), performed_by=province_editor
         )
         merge.sources.add(tree.branch_b)
+    planning_world([*cadres, outside])
     return branch_user
+
+
+def planning_world(cadres) -> None:
+    """For each cadre's unit: an approved plan with the cadre as candidate for the post they
+    hold, a review whose assistant proposes taking them out, and a person of the sourcing pool."""
+    from planning.models import SourcePerson, SuccessionPlan, Term
+    from planning.services import CandidateRow, add_candidates, approve_plan, start_review, submit_plan
+    from tests.factories import position
+
+    everyone = UserFactory(username="quy-hoach", unit=None, role=Role.ADMIN, is_superuser=True)
+    term = Term.objects.get(start_year=2025, end_year=2030)
+    for cadre in cadres:
+        plan = SuccessionPlan.objects.create(unit=cadre.unit, term=term)
+        add_candidates(plan, [CandidateRow(cadre, position("uv-bch"))], user=everyone)
+        submit_plan(plan, user=everyone)
+        approve_plan(
+            plan,
+            user=everyone,
+            decision_number="1",
+            decided_on=datetime.date(2026, 1, 2),
+            approving_body="Đảng ủy",
+        )
+        start_review(plan, year=2026, user=everyone)
+        SourcePerson.objects.create(
+            full_name=f"Nguồn {cadre.unit.code}",
+            birth_date=datetime.date(2004, 1, 1),
+            gender="male",
+            category="collaborator",
+            unit=cadre.unit,
+        )
 
 
 def users(tree, branch_user):
