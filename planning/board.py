@@ -9,8 +9,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 
 from cadres.models import Appointment, Cadre, Position
 from cadres.standards import StandardBook
@@ -115,12 +114,16 @@ def plan_board(plan: SuccessionPlan, *, sensitive: bool) -> Board:
     held = Appointment.objects.open().filter(unit=unit, position_id__in=rows).order_by()
     for position_id, count in held.values_list("position_id").annotate(n=Count("pk")):
         rows[position_id].holders = count
-    first = held.alias(
-        rank=Window(
-            RowNumber(), partition_by=[F("position_id")], order_by=[F("started_on").asc(), F("pk").asc()]
-        )
-    ).filter(rank__lte=INCUMBENTS_SHOWN)
-    shown = Appointment.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+    # One short index range per post held (the key posts are a handful, whatever the data).
+    shown_ids = [
+        pk
+        for position_id, row in rows.items()
+        if row.holders
+        for pk in held.filter(position_id=position_id)
+        .order_by("started_on", "pk")
+        .values_list("pk", flat=True)[:INCUMBENTS_SHOWN]
+    ]
+    shown = Appointment.objects.filter(pk__in=shown_ids)
     for appointment in shown.select_related("cadre", "cadre__unit").order_by("started_on", "pk"):
         cadre = appointment.cadre
         limit = holding_limit(book, plan, cadre, rows[appointment.position_id].position)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             model_name="appointment",
             index=models.Index(
                 condition=models.Q(("ended_on__isnull", True)),
-                fields=["unit", "position", "started_on", "id"],
+                fields=["position", "unit", "started_on", "id"],
                 name="appointment_open_post",
             ),
         ),

@@ -425,7 +425,7 @@ class Appointment(VersionedModel, TextNormalizingModel):
             # Who holds a post in a unit now: the succession board and the vacancies count and
             # name the holders from this index alone, however many past posts the unit has.
             models.Index(
-                fields=["unit", "position", "started_on", "id"],
+                fields=["position", "unit", "started_on", "id"],
                 condition=models.Q(ended_on__isnull=True),
                 name="appointment_open_post",
             ),

@@ -21,6 +21,7 @@ from planning.models import (
     ReviewStatus,
     StructureTarget,
     SuccessionPlan,
+    Term,
 )
 from planning.services import CandidateRow, add_candidates, approve_plan, submit_plan
 from tests.factories import UserFactory, position
@@ -548,3 +549,31 @@ def test_the_import_refuses_a_file_that_is_not_a_workbook(plan, commune_editor):
 
     assert response.status_code == 200 and "Excel" in response.content.decode()
     assert not live(plan).exists()
+
+
+def test_a_merge_keeps_a_plan_whose_term_the_target_already_has_and_says_so(tree, term, province_editor):
+    from cadres.merge import unit_merge, unit_merge_plan
+
+    admin = UserFactory(unit=None, role=Role.ADMIN, is_superuser=True)
+    kept = SuccessionPlan.objects.create(unit=tree.commune_b, term=term)
+    moved = SuccessionPlan.objects.create(unit=tree.commune_b, term=Term.objects.get(start_year=2030))
+    own = SuccessionPlan.objects.create(unit=tree.commune_a, term=term)
+    arguments = {
+        "sources": [tree.commune_b],
+        "target": tree.commune_a,
+        "new_target": None,
+        "parent": None,
+        "effective_on": datetime.date(2026, 7, 1),
+        "user": admin,
+    }
+
+    preview = dict(unit_merge_plan(**arguments).participants)
+    lines = {line.label: line.rows for participant, found in preview.items() for line in found}
+    assert lines["Quy hoạch chuyển sang đơn vị mới"] == [str(moved)]
+    assert lines["Quy hoạch giữ lại ở đơn vị cũ (đơn vị mới đã có quy hoạch nhiệm kỳ này)"] == [str(kept)]
+
+    unit_merge(**arguments, decision_number="9-QĐ")
+
+    assert SuccessionPlan.objects.get(pk=moved.pk).unit == tree.commune_a
+    assert SuccessionPlan.objects.get(pk=kept.pk).unit == tree.commune_b
+    assert SuccessionPlan.objects.get(pk=own.pk).unit == tree.commune_a
