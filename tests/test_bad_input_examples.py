@@ -144,3 +144,13 @@ def test_a_refused_filter_names_the_field_it_refuses(client, province_editor):
     html = client.get("/cadres/", {"age_min": "3000"}).content.decode()
 
     assert "Bộ lọc không hợp lệ — Tuổi từ:" in html
+
+
+@pytest.mark.django_db
+def test_a_nul_in_the_query_string_is_a_bad_request_not_an_error(client, tree, province_editor):
+    client.force_login(province_editor)
+
+    for path in ("/planning/vacancies/?level=a%00b", "/cadres/?q=lan%00", "/planning/sources/?q%00=x"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "Yêu cầu không hợp lệ" in response.content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, editor_required
-from cadres.models import Cadre, Unit
+from cadres.models import Cadre, Unit, UnitLevel
 from common.lists import paginate, paginate_list
 from common.text import fold
 
@@ -403,6 +403,8 @@ def plan_return(request, pk: int):
 def vacancies(request):
     units = Unit.objects.visible_to(request.user)
     level = request.GET.get("level", "")
+    if level not in UnitLevel.values:
+        level = ""
     found = vacancies_in_scope(request.user, level=level)
     page = paginate_list(request, found, per_page=PAGE_SIZE)
     params = request.GET.copy()
