@@ -48,6 +48,9 @@ class HistoryEntry:
     action: str
     subject: str
     changes: list[Change] = field(default_factory=list)
+    # Why the change was made when a service says so (``history_change_reason``): e.g. the course
+    # whose completion raised a level.
+    reason: str = ""
     # (model field, old, new) as recorded, until the names of related rows are looked up.
     deltas: list[tuple] = field(default_factory=list, repr=False)
 
@@ -105,6 +108,7 @@ def _entries_for(records: list, source: registry.HistorySource, *, sensitive: bo
             user=str(record.history_user or "Hệ thống"),
             action=ACTIONS.get(record.history_type, record.history_type),
             subject=source.subject(record),
+            reason=record.history_change_reason or "",
         )
         if previous is not None and record.history_type == "~":
             entry.deltas = [

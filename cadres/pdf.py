@@ -39,7 +39,7 @@ def cv_context(cadre: Cadre, *, user) -> dict:
         "managing_unit": _managing_unit(cadre.unit),
         "current_posts": current,
         "appointments": appointments,
-        "training_rows": _level_rows(cadre) + _course_rows(cadre),
+        "training_rows": _level_rows(cadre),
         "commendations": list(cadre.commendations.all()),
         "disciplines": list(cadre.disciplines.all()) if sensitive else [],
         "printed_on": timezone.localdate(),
@@ -82,9 +82,3 @@ def _level_rows(cadre: Cadre) -> list[CvTrainingRow]:
     if cadre.it_level != ItLevel.NONE:
         rows.append(CvTrainingRow(subject="Tin học", qualification=cadre.get_it_level_display()))
     return rows
-
-
-def _course_rows(cadre: Cadre) -> list[CvTrainingRow]:
-    """Training courses attended (đào tạo, bồi dưỡng). Hook for the training app: the courses
-    are recorded there (a later issue); until then there are none."""
-    return []

@@ -12,6 +12,7 @@ CV rows            ``register_cv_rows(CvRows)``                  2C CV PDF (view
 history source     ``register_history_source(HistorySource)``    cadre history (history.py)
 merge participant  ``register_merge_participant(participant)``   unit merge (merge.py)
 dashboard          ``register_dashboard(DashboardProvider)``     dashboard (reports/views.py)
+planned posts      ``register_planned_posts(PlannedPosts)``      training needs (training/needs.py)
 access-log action  ``register_access_action(value, label)``      AccessLog (models/access.py)
 =================  ===========================================  =================================
 
@@ -342,6 +343,48 @@ def dashboard_items(request: HttpRequest) -> tuple[list[DashboardCard], list[Das
         for item in provider.provider(request):
             (alerts if isinstance(item, DashboardAlert) else cards).append(item)
     return cards, alerts
+
+
+# Planned posts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    """A post a cadre is planned for (quy hoạch): what other apps need to weigh it against the
+    post's standard without reading the planning app's models."""
+
+    cadre_id: int
+    position_id: int
+    position_name: str
+    unit_name: str
+    level: str
+    hardship: bool
+
+
+@dataclass(frozen=True)
+class PlannedPosts:
+    """``provider(user)`` returns the ``PlannedPost`` rows of the candidates ``user`` may see
+    (one query): the planning app registers it; training's needs list reads it."""
+
+    key: str
+    provider: Callable[[User], Iterable[PlannedPost]]
+    order: int = 100
+
+
+planned_posts_providers: Kind[PlannedPosts] = Kind("planned posts provider")
+
+
+def register_planned_posts(provider: PlannedPosts) -> PlannedPosts:
+    return planned_posts_providers.add(provider)
+
+
+def planned_posts(user: User) -> list[PlannedPost]:
+    return [post for provider in planned_posts_providers for post in provider.provider(user)]
+
+
+def planned_cadre_ids(user: User) -> set[int]:
+    """The cadres of the succession plans ``user`` may see."""
+    return {post.cadre_id for post in planned_posts(user)}
 
 
 # Access-log actions --------------------------------------------------------------------------

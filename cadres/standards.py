@@ -192,6 +192,10 @@ class StandardBook:
 
     # Whole lists, in SQL -----------------------------------------------------------------
 
+    def groups(self, level: str):
+        """``_groups``, for other apps' conditions on the same rules (training's needs list)."""
+        return self._groups(level)
+
     def _groups(self, level: str):
         """(Q selecting the cadres of a unit of ``level`` a row applies to, the row), covering
         every such cadre once; the Q is on the cadre's own columns."""

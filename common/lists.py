@@ -74,9 +74,12 @@ def cached_count(queryset: QuerySet, *, version: str | None = None) -> int:
     return count
 
 
-def cached_figures(queryset: QuerySet, compute: Callable[[QuerySet], Any], *, name: str) -> Any:
-    """``compute(queryset)`` (aggregates for a dashboard), remembered like ``cached_count``."""
-    version = _data_version(queryset)
+def cached_figures(
+    queryset: QuerySet, compute: Callable[[QuerySet], Any], *, name: str, version: str | None = None
+) -> Any:
+    """``compute(queryset)`` (aggregates for a dashboard), remembered like ``cached_count``:
+    until ``version`` changes, by default the queryset's ``data_version()``."""
+    version = _data_version(queryset) if version is None else version
     if version is None:
         return compute(queryset)
     key = _cache_key(f"figures-{name}", queryset.order_by(), version)

@@ -21,6 +21,16 @@ class FieldChange:
     when: datetime.datetime | None
 
 
+# django-simple-history's ``history_change_reason`` column.
+CHANGE_REASON_LENGTH = 100
+
+
+def change_reason(text: str) -> str:
+    """``text`` as a history record's reason (the column holds 100 characters): a long course or
+    unit name is cut with "…" rather than failing the save on PostgreSQL."""
+    return text if len(text) <= CHANGE_REASON_LENGTH else text[: CHANGE_REASON_LENGTH - 1].rstrip() + "…"
+
+
 class StaleEditError(Exception):
     """The record changed since the form was loaded; carries what changed."""
 

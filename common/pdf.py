@@ -9,6 +9,7 @@ reach the network. Official documents (Hướng dẫn 29-HD/TWĐTN-VP) open with
 
 import datetime
 import os
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,6 +126,33 @@ def render_pdf(template_name: str, context: dict, *, request=None, base_url: str
 
 
 # --- The official document blocks ----------------------------------------------------------------
+
+# "Tỉnh đoàn Gia Lai" → BCH ĐOÀN TỈNH GIA LAI, place "Gia Lai"; "Đoàn xã Ia Hrú" → place "Ia Hrú".
+_LEVEL_FIRST = re.compile(r"^(tỉnh|thành|huyện|quận|thị)\s+đoàn\s+(.+)$", re.IGNORECASE)
+_LOCALITY_KINDS = {"tỉnh": "TỈNH", "thành": "THÀNH PHỐ", "huyện": "HUYỆN", "quận": "QUẬN", "thị": "THỊ XÃ"}
+_COMMUNE = re.compile(r"^đoàn\s+(?:xã|phường|thị trấn|đặc khu)\s+(.+)$", re.IGNORECASE)
+_UNION_NAME = re.compile(r"^(?:đoàn|chi đoàn|liên chi đoàn)\s", re.IGNORECASE)
+
+
+def issuer_name(unit) -> str:
+    """The issuing body of a unit's documents: "BCH ĐOÀN TỈNH GIA LAI" for "Tỉnh đoàn Gia Lai",
+    "BCH ĐOÀN XÃ IA HRÚ" for "Đoàn xã Ia Hrú" (``unit`` has a ``name``)."""
+    name = unit.name.strip()
+    if match := _LEVEL_FIRST.match(name):
+        return f"BCH ĐOÀN {_LOCALITY_KINDS[match[1].lower()]} {match[2].upper()}"
+    if _UNION_NAME.match(name):
+        return f"BCH {name.upper()}"
+    return f"BCH ĐOÀN {name.upper()}"
+
+
+def document_place(unit, ancestors) -> str:
+    """Where a unit's document is dated: the unit's locality, else the nearest one above it
+    (``ancestors`` top down), else dotted blanks."""
+    for candidate in (unit, *reversed(list(ancestors))):
+        name = candidate.name.strip()
+        if match := _LEVEL_FIRST.match(name) or _COMMUNE.match(name):
+            return match[match.lastindex]
+    return "……"
 
 
 def official_date(place: str, day: datetime.date | None) -> str:

@@ -23,3 +23,6 @@ class PlanningConfig(AppConfig):
         )
         registry.register_history_source(history.CANDIDACY_SOURCE)
         registry.register_merge_participant(merge.PARTICIPANT)
+        registry.register_planned_posts(
+            registry.PlannedPosts(key="planning", provider=sections.planned_posts)
+        )

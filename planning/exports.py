@@ -12,7 +12,6 @@ changes of a review not approved yet are in the table, marked as proposals.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -22,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from cadres.models import Cadre, Education, Gender, Unit
 from common.downloads import readable_filename
-from common.pdf import DocumentHead, Signature, render_pdf
+from common.pdf import DocumentHead, Signature, document_place, issuer_name, render_pdf
 from common.text import fold
 from common.xlsx import HEADER_FILL, HEADER_FONT, TITLE_FONT, set_safe_value, set_widths, sheet_title
 
@@ -37,12 +36,6 @@ DRAFT_NOTES = {
 }
 PDF_TEMPLATE = "planning/plan_pdf.html"
 NO_CANDIDATE = "Chưa có người trong quy hoạch"
-
-# "Tỉnh đoàn Gia Lai" → BCH ĐOÀN TỈNH GIA LAI, place "Gia Lai"; "Đoàn xã Ia Hrú" → place "Ia Hrú".
-_LEVEL_FIRST = re.compile(r"^(tỉnh|thành|huyện|quận|thị)\s+đoàn\s+(.+)$", re.IGNORECASE)
-_LOCALITY_KINDS = {"tỉnh": "TỈNH", "thành": "THÀNH PHỐ", "huyện": "HUYỆN", "quận": "QUẬN", "thị": "THỊ XÃ"}
-_COMMUNE = re.compile(r"^đoàn\s+(?:xã|phường|thị trấn|đặc khu)\s+(.+)$", re.IGNORECASE)
-_UNION_NAME = re.compile(r"^(?:đoàn|chi đoàn|liên chi đoàn)\s", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -145,7 +138,7 @@ def plan_document(plan: SuccessionPlan, user) -> PlanDocument:
         head=DocumentHead(
             issuer=issuer_name(unit),
             superior=ancestors[-1].name.upper() if ancestors else "",
-            place=_place(unit, ancestors),
+            place=document_place(unit, ancestors),
             date=_issued_on(plan, approved, open_review),
         ),
         title=TITLE,
@@ -273,31 +266,6 @@ def _recipients(plan: SuccessionPlan, ancestors: list[Unit]) -> list[str]:
     if plan.approving_body:
         recipients.append(f"{plan.approving_body} (b/c)")
     return [*recipients, "Lưu VP"]
-
-
-def issuer_name(unit: Unit) -> str:
-    """The issuing body of the unit's documents: "BCH ĐOÀN TỈNH GIA LAI" for "Tỉnh đoàn Gia Lai",
-    "BCH ĐOÀN XÃ IA HRÚ" for "Đoàn xã Ia Hrú"."""
-    name = unit.name.strip()
-    if match := _LEVEL_FIRST.match(name):
-        return f"BCH ĐOÀN {_LOCALITY_KINDS[match[1].lower()]} {match[2].upper()}"
-    if _UNION_NAME.match(name):
-        return f"BCH {name.upper()}"
-    return f"BCH ĐOÀN {name.upper()}"
-
-
-def _locality(name: str) -> str:
-    match = _LEVEL_FIRST.match(name.strip()) or _COMMUNE.match(name.strip())
-    return match[match.lastindex] if match else ""
-
-
-def _place(unit: Unit, ancestors: list[Unit]) -> str:
-    """Where the document is dated: the unit's locality, else the nearest one above it, else
-    dotted blanks."""
-    for candidate in (unit, *reversed(ancestors)):
-        if place := _locality(candidate.name):
-            return place
-    return "……"
 
 
 def roman(number: int) -> str:

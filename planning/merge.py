@@ -3,6 +3,7 @@ source's plan for a term the target already has a plan for stays with the dissol
 it remains readable; the preview says which."""
 
 from cadres import registry
+from common.models import change_reason
 
 from .models import SourcePerson, SuccessionPlan
 
@@ -49,7 +50,7 @@ class PlanningMerge(registry.MergeParticipant):
         moving, _ = self._split(sources, target)
         for plan in moving:
             plan.unit = target
-            plan._change_reason = f"Sáp nhập đơn vị vào {target.name}"
+            plan._change_reason = change_reason(f"Sáp nhập đơn vị vào {target.name}")
             plan.save(update_fields=["unit"])
         for person in SourcePerson.objects.filter(unit__in=sources):
             person.unit = target

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from cadres import registry
 from cadres.models import Cadre
 
 from .models import Candidate
@@ -17,3 +18,21 @@ def cadre_section(request: HttpRequest, cadre: Cadre) -> dict:
         .order_by("removed_year", "-plan__term__start_year", "position__order")
     )
     return {"candidacies": list(candidacies)}
+
+
+def planned_posts(user) -> list[registry.PlannedPost]:
+    """The live candidacies of the plans ``user`` may see, for other apps (training's needs)."""
+    rows = (
+        Candidate.objects.visible_to(user)
+        .live()
+        .filter(cadre__status="active")
+        .values_list(
+            "cadre_id",
+            "position_id",
+            "position__name",
+            "plan__unit__name",
+            "plan__unit__level",
+            "plan__unit__is_hardship_area",
+        )
+    )
+    return [registry.PlannedPost(*row) for row in rows]

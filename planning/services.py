@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cadres.models import Appointment, Cadre, Discipline, Position
 from common.dates import today
+from common.models import change_reason
 
 from .models import (
     AnnualReview,
@@ -111,7 +112,7 @@ def add_candidates(
                 added_year=year,
                 added_by_review=review,
             )
-            candidate._change_reason = f"Đưa vào quy hoạch {plan}"
+            candidate._change_reason = change_reason(f"Đưa vào quy hoạch {plan}")
             candidate.save()
             added.append((candidate, flags))
         return added
@@ -191,7 +192,7 @@ def approve_plan(
             approving_body,
         )
         plan.approved_by, plan.return_comment = user, ""
-        plan._change_reason = f"Phê duyệt theo quyết định {decision_number}"
+        plan._change_reason = change_reason(f"Phê duyệt theo quyết định {decision_number}")
         plan.save()
         return plan
 
@@ -323,7 +324,7 @@ def approve_review(
             raise ValidationError("Chỉ phê duyệt được đợt rà soát đã trình.")
         review.status, review.return_comment = ReviewStatus.APPROVED, ""
         review.decision_number, review.decided_on, review.approved_by = decision_number, decided_on, user
-        review._change_reason = f"Phê duyệt theo quyết định {decision_number}"
+        review._change_reason = change_reason(f"Phê duyệt theo quyết định {decision_number}")
         review.save()
         return review
 

@@ -486,7 +486,7 @@ def admin_url(model, view: str, *args) -> str:
 
 def posted_back(form) -> dict:
     """What a browser posts for ``form`` as the page rendered it, untouched."""
-    from django.forms import CheckboxInput
+    from django.forms import CheckboxInput, SelectMultiple
 
     data = {}
     for field in form:
@@ -494,6 +494,9 @@ def posted_back(form) -> dict:
         if isinstance(field.field.widget, CheckboxInput):
             if value:
                 data[field.html_name] = "on"
+            continue
+        if isinstance(getattr(field.field.widget, "widget", field.field.widget), SelectMultiple):
+            data[field.html_name] = [str(getattr(item, "pk", item)) for item in value or []]
             continue
         shown = field.field.widget.format_value(value)
         data[field.html_name] = "" if shown is None else shown

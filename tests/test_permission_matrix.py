@@ -57,6 +57,8 @@ from planning.models import (
 )
 from planning.services import CandidateRow, add_candidates, approve_plan, start_review, submit_plan
 from tests.factories import CadreFactory, UnitFactory, UserFactory, position
+from training.models import Course, CourseKind, CourseStatus, Enrollment, SkillStandard, TrainingRules
+from training.services import enrol
 
 ANONYMOUS, VIEWER, EDITOR, APPROVER, UNIT_ADMIN, SYSTEM_ADMIN = ROLES = (
     "anonymous",
@@ -154,6 +156,17 @@ def refused(status: int) -> Rule:
     return lambda role, outside: (status, status)
 
 
+def editors_post(rule: Rule) -> Rule:
+    """A page every role reads whose POST acts (the needs list's enrolment): a viewer's POST is
+    refused with 403."""
+
+    def answer(role, outside):
+        get, post = rule(role, outside)
+        return (get, 403) if role == VIEWER else (get, post)
+
+    return answer
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 # The app's URLs and Django admin's own pages, by name.
@@ -192,6 +205,21 @@ EXPECTED: dict[str, Expect] = {
     "planning:review-approve": Expect(approvers(in_scope()), on=AnnualReview),
     "planning:review-return": Expect(approvers(in_scope()), on=AnnualReview),
     "training:index": Expect(signed_in()),
+    "training:course-create": Expect(editors(signed_in())),
+    # An empty POST enrols nobody and goes back to the list with the message.
+    "training:needs": Expect(editors_post(signed_in(200, 302))),
+    "training:calendar": Expect(signed_in(200, 405)),
+    "training:course-detail": Expect(in_scope(), on=Course),
+    "training:course-edit": Expect(editors(in_scope()), on=Course),
+    "training:course-history": Expect(in_scope(), on=Course),
+    "training:course-enrol": Expect(editors(in_scope(200, 302)), on=Course),
+    "training:course-results": Expect(editors(in_scope()), on=Course),
+    "training:course-import": Expect(editors(in_scope()), on=Course),
+    "training:class-list-pdf": Expect(get_only(in_scope()), on=Course),
+    "training:class-list-xlsx": Expect(get_only(in_scope()), on=Course),
+    "training:certificates-pdf": Expect(get_only(in_scope()), on=Course),
+    "training:certificates-xlsx": Expect(get_only(in_scope()), on=Course),
+    "training:enrollment-withdraw": Expect(post_only(editors(in_scope(post=302))), on=Enrollment),
     "fieldwork:index": Expect(signed_in()),
     "cadres:unit-list": Expect(signed_in()),
     "cadres:unit-merge": Expect(admins(signed_in())),
@@ -290,6 +318,17 @@ ADMIN_MODELS: dict[type[models.Model], dict[str, Expect]] = {
     Candidate: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
     AnnualReview: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
     ReviewProposal: READ_ONLY,
+    CourseKind: CATALOGUE,
+    SkillStandard: CATALOGUE,
+    TrainingRules: {
+        **CATALOGUE,
+        "add": Expect(admins(refused(403))),
+        "delete": Expect(admins(refused(403)), post_data={"post": "yes"}),
+    },
+    # A course with learners is a record of their training: it is not deleted. Enrolments
+    # change through the app's results grid.
+    Course: {"delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    Enrollment: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
     # Units are dissolved, never deleted: only a superuser deletes one, and not one with cadres.
     Unit: {
         "delete": Expect(admins(scoped(system_admin_only(signed_in(200, 200)))), post_data={"post": "yes"})
@@ -444,6 +483,8 @@ def records_in(
         AccessFailureLog: AccessFailureLog.objects.create(**login),
         AxesAccessLog: AxesAccessLog.objects.create(**login),
         **planning,
+        # The learner is a cadre of their own: an enrolment protects its cadre from deletion.
+        **training_records(unit, CadreFactory(unit=unit, full_name=f"{name} (học viên)"), author=author),
         SourcePerson: SourcePerson.objects.create(
             full_name=f"Nguồn {name}",
             birth_date=datetime.date(2004, 2, 1),
@@ -477,6 +518,20 @@ def planning_records(unit: Unit, cadre: Cadre, *, member: User, author: User) ->
     }
 
 
+def training_records(unit: Unit, cadre: Cadre, *, author: User) -> dict:
+    """A running course ``unit`` organises, with ``cadre`` as its learner."""
+    course = Course.objects.create(
+        name=f"Tập huấn {unit.name}",
+        kind=CourseKind.objects.get(code="tap-huan-nghiep-vu"),
+        organiser=unit,
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2026, 4, 30),
+        status=CourseStatus.RUNNING,
+    )
+    (enrollment,) = enrol(course, [cadre], user=author)
+    return {Course: course, Enrollment: enrollment}
+
+
 def jobs_of(user: User) -> dict[type[models.Model], models.Model]:
     """A finished import and a finished export of ``user`` (the export's file is written by the
     test that downloads it)."""
@@ -499,6 +554,9 @@ def system_wide() -> dict[type[models.Model], models.Model]:
         StaffingNorm: StaffingNorm.objects.order_by("pk").first(),
         StructureTarget: StructureTarget.objects.order_by("pk").first(),
         PlanningRules: PlanningRules.objects.get(),
+        CourseKind: CourseKind.objects.order_by("pk").first(),
+        SkillStandard: SkillStandard.objects.order_by("pk").first(),
+        TrainingRules: TrainingRules.objects.get(),
     }
     for row in rows.values():
         row.save()
@@ -570,8 +628,9 @@ def admin_arguments(url: Url, obj: models.Model) -> tuple[tuple, dict]:
     return (), dict.fromkeys(url.pattern.pattern.converters, obj.pk)
 
 
-# Records whose pages sit under their plan's URL (/planning/<pk>/…).
+# Records whose pages sit under their plan's URL (/planning/<pk>/…), or their course's.
 PLAN_RECORDS = {SuccessionPlan, Candidate, AnnualReview, ReviewProposal}
+COURSE_RECORDS = {Course, Enrollment}
 
 
 def app_arguments(url: Url, objects: dict) -> list[dict]:
@@ -584,6 +643,8 @@ def app_arguments(url: Url, objects: dict) -> list[dict]:
             if on in {Unit, Cadre, SourcePerson}
             else objects[SuccessionPlan]
             if on in PLAN_RECORDS
+            else objects[Course]
+            if on in COURSE_RECORDS
             else objects[Cadre]
         ).pk
         if on
@@ -592,6 +653,7 @@ def app_arguments(url: Url, objects: dict) -> list[dict]:
         "candidate_pk": objects[Candidate].pk,
         "review_pk": objects[AnnualReview].pk,
         "proposal_pk": objects[ReviewProposal].pk,
+        "enrollment_pk": objects[Enrollment].pk,
         "token": objects[on].token if on in {ImportJob, ExportJob} else None,
         "content_type_id": ContentType.objects.get_for_model(on).pk if on else None,
         "object_id": objects[on].pk if on else None,

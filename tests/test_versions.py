@@ -30,6 +30,8 @@ from planning.models import (
 from planning.services import CandidateRow, add_candidates, start_review
 from tests.factories import UserFactory, position
 from tests.test_admin import admin_url, change_page_data, posted_back
+from training.models import Course, CourseKind, Enrollment, SkillStandard, TrainingRules
+from training.services import enrol
 
 PROJECT_APPS = {"common", "units", "accounts", "cadres", "planning", "training", "fieldwork", "reports"}
 
@@ -151,6 +153,22 @@ def make(model, tree, make_cadre, province_editor):
             category="collaborator",
             unit=tree.commune_a,
         )
+    if model in (Course, Enrollment):
+        course = Course.objects.create(
+            name="Tập huấn nghiệp vụ",
+            kind=CourseKind.objects.get(code="tap-huan-nghiep-vu"),
+            organiser=tree.commune_a,
+            starts_on=datetime.date(2026, 4, 6),
+            ends_on=datetime.date(2026, 4, 7),
+        )
+        if model is Course:
+            return course
+        (enrollment,) = enrol(course, [make_cadre(tree.commune_a)], user=province_editor)
+        return enrollment
+    if model in (CourseKind, SkillStandard, TrainingRules):
+        record = model.objects.order_by("pk").first()  # seeded (training.0002)
+        record.save()
+        return record
     if model in (Term, StaffingNorm, StructureTarget, PlanningRules):
         record = model.objects.order_by("pk").first()  # seeded (planning.0002, 0004)
         record.save()
@@ -211,9 +229,15 @@ ADMIN_CASES = [
     Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
     Case(Commendation, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
     Case(Discipline, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
+    Case(CourseKind, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(SkillStandard, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(TrainingRules, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(Course, "place", "Hội trường xã", "Nhà văn hoá thôn"),
+    Case(Enrollment, "note", "Vắng buổi 1", "Đủ buổi"),
 ]
 
 APP_CASES = [
+    Case(Course, "place", "Hội trường xã", "Nhà văn hoá thôn"),
     Case(Cadre, "major", "Luật", "Kinh tế"),
     Case(SuccessionPlan, "note", "Bổ sung cơ cấu nữ", "Bổ sung cán bộ trẻ"),
     Case(Candidate, "note", "Đang học trung cấp LLCT", "Đã có bằng"),
@@ -259,6 +283,8 @@ def app_edit_url(record) -> str:
         return reverse("planning:candidate-edit", args=[record.plan_id, record.pk])
     if isinstance(record, SourcePerson):
         return reverse("planning:source-edit", args=[record.pk])
+    if isinstance(record, Course):
+        return reverse("training:course-edit", args=[record.pk])
     if isinstance(record, Cadre):
         return reverse("cadres:cadre-edit", args=[record.pk])
     if isinstance(record, Appointment):

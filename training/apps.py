@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from cadres import registry
 
-        from . import sections
+        from . import history, merge, sections
 
         registry.register_profile_section(
             registry.ProfileSection(
@@ -20,4 +20,12 @@ class TrainingConfig(AppConfig):
                 template="training/includes/_cadre_section.html",
                 provider=sections.cadre_section,
             )
+        )
+        registry.register_cv_rows(
+            registry.CvRows(key="training", table="training", provider=sections.cv_rows)
+        )
+        registry.register_history_source(history.ENROLLMENT_SOURCE)
+        registry.register_merge_participant(merge.PARTICIPANT)
+        registry.register_dashboard(
+            registry.DashboardProvider(key="training", provider=sections.dashboard, order=20)
         )

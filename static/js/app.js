@@ -148,6 +148,16 @@
     });
   }
 
+  // "Mark everyone completed" on a results grid: sets every row's status select of the form.
+  function fillStatus(event) {
+    var button = event.target.closest("[data-fill-status]");
+    if (!button) { return; }
+    button.form.querySelectorAll("select[name$='-status']").forEach(function (select) {
+      if (select.value !== "withdrawn") { select.value = button.dataset.fillStatus; }
+    });
+  }
+
+  document.addEventListener("click", fillStatus);
   document.addEventListener("click", printPage);
   document.addEventListener("click", toggleTree);
   document.addEventListener("input", function (event) {

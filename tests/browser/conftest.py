@@ -77,6 +77,7 @@ SEEDING_MIGRATIONS = [
     "cadres.migrations.0003_seed_positions_and_standards",
     "planning.migrations.0002_seed_terms_and_norms",
     "planning.migrations.0004_seed_rules",
+    "training.migrations.0002_seed_kinds",
 ]
 
 

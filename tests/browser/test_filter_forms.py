@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 
 # URL name → the test below that fills and submits its filter form.
 PLANNING_LISTS = "tests.browser.test_planning_lists"
+TRAINING = "tests.browser.test_training"
 FILTER_FORM_PAGES = {
     "cadres:cadre-list": "test_the_roster_filter_form_counts_what_the_database_counts",
     "cadres:unit-list": "test_the_unit_search_counts_what_the_database_counts",
@@ -29,6 +30,9 @@ FILTER_FORM_PAGES = {
     "planning:source-list": (
         "tests.browser.test_planning_sources.test_the_source_filter_form_counts_what_the_database_counts"
     ),
+    "training:index": f"{TRAINING}.test_the_course_filter_form_counts_what_the_database_counts",
+    "training:needs": f"{TRAINING}.test_the_needs_filter_counts_what_the_database_counts",
+    "training:calendar": f"{TRAINING}.test_the_calendar_filter_shows_what_the_database_holds",
 }
 
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cadres.models import AccessAction, AccessLog, Education, Gender, PoliticalTheory, Unit
-from planning.exports import issuer_name, plan_document
+from common.pdf import issuer_name
+from planning.exports import plan_document
 from planning.models import Candidate, Readiness, RemovalReason, SuccessionPlan
 from planning.services import (
     CandidateRow,

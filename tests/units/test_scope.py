@@ -52,9 +52,22 @@ def expected_visible(model, user) -> set[int]:
         return {row.pk for row in rows}
     if user.unit_id is None:
         return set()
+    if model._meta.label == "training.Course":
+        return {row.pk for row in rows if course_seen(row, user.unit.path)}
     return {
         row.pk for row in rows if (unit := unit_of(row)) is not None and unit.path.startswith(user.unit.path)
     }
+
+
+def course_seen(course, path: str) -> bool:
+    """A course is seen by its organiser's subtree, by the units whose cadres attend it, and by
+    the units below its organiser while it is open for enrolment."""
+    organiser = course.organiser.path
+    return (
+        organiser.startswith(path)
+        or any(enrollment.cadre.unit.path.startswith(path) for enrollment in course.enrollments.all())
+        or (course.status == "open" and path.startswith(organiser) and path != organiser)
+    )
 
 
 @pytest.fixture
@@ -82,7 +95,35 @@ def world(tree, make_cadre, province_editor):
         )
         merge.sources.add(tree.branch_b)
     planning_world([*cadres, outside])
+    training_world([*cadres, outside], tree)
     return branch_user
+
+
+def training_world(cadres, tree) -> None:
+    """For each cadre's unit: a running course it organises with the cadre as learner; and two
+    province courses, one open for enrolment with no learner and one running that commune B's
+    cadre attends."""
+    from tests.training.conftest import kind
+    from training.models import Course, CourseStatus
+    from training.services import enrol
+
+    everyone = UserFactory(username="dao-tao", unit=None, role=Role.ADMIN, is_superuser=True)
+
+    def course(unit, status):
+        return Course.objects.create(
+            name=f"Lớp {unit.code} {status}",
+            kind=kind("tap-huan-nghiep-vu"),
+            organiser=unit,
+            starts_on=datetime.date(2026, 4, 1),
+            ends_on=datetime.date(2026, 4, 30),
+            status=status,
+        )
+
+    for cadre in cadres:
+        enrol(course(cadre.unit, CourseStatus.RUNNING), [cadre], user=everyone)
+    course(tree.province, CourseStatus.OPEN)
+    attended = course(tree.province, CourseStatus.RUNNING)
+    enrol(attended, [cadre for cadre in cadres if cadre.unit == tree.commune_b], user=everyone)
 
 
 def planning_world(cadres) -> None:
