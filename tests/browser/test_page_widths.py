@@ -40,6 +40,9 @@ def main_pages(username: str) -> list[str]:
         "/planning/sources/",
         *planning_pages(user),
         "/training/",
+        "/training/needs/",
+        "/training/calendar/",
+        *training_pages(user),
         "/fieldwork/",
         "/accounts/password/",
     ]
@@ -53,7 +56,7 @@ def main_pages(username: str) -> list[str]:
             f"/cadres/{cadre.pk}/records/commendation/new/",
         ]
     if user.can_edit:
-        pages += ["/planning/new/", "/planning/sources/new/"]
+        pages += ["/planning/new/", "/planning/sources/new/", "/training/new/"]
     if can_merge_units(user):
         pages.append("/units/merge/")
     return pages
@@ -74,6 +77,25 @@ def planning_pages(user) -> list[str]:
     review = AnnualReview.objects.visible_to(user).order_by("pk").first()
     if review is not None:
         pages.append(f"/planning/{review.plan_id}/reviews/{review.pk}/")
+    return pages
+
+
+def training_pages(user) -> list[str]:
+    """The course with the most learners in scope, its history, and what its runners work with."""
+    from training.models import Course
+
+    course = Course.objects.visible_to(user).annotate(n=Count("enrollments")).order_by("-n", "pk").first()
+    if course is None:
+        return []
+    pages = [f"/training/{course.pk}/", f"/training/{course.pk}/history/"]
+    if user.can_edit:
+        pages.append(f"/training/{course.pk}/enrol/?q=nguyen")
+        if Course.objects.managed_by(user).filter(pk=course.pk).exists():
+            pages += [
+                f"/training/{course.pk}/edit/",
+                f"/training/{course.pk}/results/",
+                f"/training/{course.pk}/import/",
+            ]
     return pages
 
 

@@ -271,3 +271,70 @@ def test_the_calendar_filter_shows_what_the_database_holds(
     expect(page.locator(f"{shown} a[href^='/training/']")).to_have_count(2)
     expect(page.locator(shown)).to_contain_text("Kỹ năng số tháng Tư")
     assert no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_results_file_with_one_bad_row_is_refused_whole_then_imported(
+    browser_page, live_server, tree, make_cadre, province_editor, tmp_path, width
+):
+    from tests.factories import xlsx_bytes
+
+    course = Course.objects.create(
+        name="Lớp Sơ cấp lý luận chính trị 2026",
+        kind=CourseKind.objects.get(code="llct-so-cap"),
+        organiser=tree.province,
+        starts_on=today() - datetime.timedelta(days=30),
+        ends_on=today() - datetime.timedelta(days=1),
+        status=CourseStatus.RUNNING,
+    )
+    learners = [
+        make_cadre(tree.commune_a, full_name=name, national_id=number, political_theory=PoliticalTheory.NONE)
+        for name, number in (("Lê Văn Một", "001099000001"), ("Trần Thị Hai", "001099000002"))
+    ]
+    header = ["STT", "Họ và tên", "Số CCCD", "Kết quả", "Điểm", "Số chứng chỉ"]
+    bad = tmp_path / "ket-qua-sai.xlsx"
+    bad.write_bytes(
+        xlsx_bytes(
+            [
+                header,
+                [1, "Lê Văn Một", "001099000001", "Hoàn thành", "8,5", "SC-01"],
+                [2, "Trần Thị Hai", "001099000002", "Hoàn thành", "12", "SC-02"],
+            ]
+        )
+    )
+    good = tmp_path / "ket-qua.xlsx"
+    good.write_bytes(
+        xlsx_bytes(
+            [
+                header,
+                [1, "Lê Văn Một", "001099000001", "Hoàn thành", "8,5", "SC-01"],
+                [2, "Trần Thị Hai", "001099000002", "Hoàn thành", "9", "SC-02"],
+            ]
+        )
+    )
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, "tinhdoan")
+    page.goto(live_server.url + course.get_absolute_url())
+    page.get_by_role("link", name="Nhập từ Excel").click()
+
+    # One score above 10: the page names the row and the column, and nothing is saved.
+    page.locator("#upload-form input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.locator("#import-problems")).to_contain_text("Dòng 3")
+    expect(page.locator("#import-problems")).to_contain_text("Điểm")
+    expect(page.locator("#confirm-form")).to_have_count(0)
+    assert not course.enrollments.exists()
+    assert no_sideways_scrolling(page)
+
+    # The corrected file: previewed, then confirmed; both learners complete and are raised.
+    page.locator("#upload-form input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.locator("#import-preview tbody tr")).to_have_count(2)
+    assert not course.enrollments.exists()  # a preview saves nothing
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    expect(page.locator("#learner-counts [data-status='completed']")).to_have_text("2")
+    for cadre in learners:
+        cadre.refresh_from_db()
+        assert cadre.political_theory == PoliticalTheory.ELEMENTARY
+    assert sorted(course.enrollments.values_list("certificate_number", flat=True)) == ["SC-01", "SC-02"]
