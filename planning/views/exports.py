@@ -9,8 +9,7 @@ from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from cadres.models import AccessAction, AccessLog
-from common.downloads import bytes_response, mark_download_ready
+from cadres.views.access import logged_download
 
 from ..exports import PlanDocument, plan_document, render_plan_pdf, write_plan_xlsx
 from ..models import SuccessionPlan
@@ -49,14 +48,10 @@ def plan_export_xlsx(request, pk: int):
 
 
 def _download(request, plan: SuccessionPlan, document: PlanDocument, content: bytes, extension: str):
-    # Personal data law: exports of records are logged (DOMAIN.md §3), with the rows they hold.
-    AccessLog.record(
-        request.user,
-        AccessAction.EXPORT,
+    return logged_download(
+        request,
+        content,
+        document.filenames(extension),
         rows=document.row_count,
         detail=f"{plan} ({extension.upper()})",
     )
-    filename, ascii_name = document.filenames(extension)
-    response = bytes_response(content, filename, ascii_name=ascii_name)
-    mark_download_ready(request, response)
-    return response

@@ -13,22 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
-from training.models import Course, CourseKind, CourseStatus
+from tests.training.conftest import client_for, kind
+from training.models import Course, CourseStatus
 
 pytestmark = pytest.mark.django_db
 
 CALENDAR = reverse("training:calendar")
 TODAY = "2026-03-10 09:00:00+07:00"  # a Tuesday, a class day of the weekly course
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def kind(code: str) -> CourseKind:
-    return CourseKind.objects.get(code=code)
 
 
 def new_course(unit, name, starts_on, ends_on, *, code="chuc-danh-bi-thu-co-so", **fields) -> Course:

@@ -17,25 +17,15 @@ from pypdf import PdfReader
 
 from cadres.models import AccessAction, AccessLog, Cadre, Gender
 from tests.common.test_pdf import text_of
+from tests.training.conftest import client_for, kind
 from training.documents import course_document
-from training.models import Course, CourseKind, CourseStatus, Enrollment, EnrollmentStatus
+from training.models import Course, CourseStatus, Enrollment, EnrollmentStatus
 from training.services import enrol
 from training.views.access import get_course_for_user
 
 pytestmark = pytest.mark.django_db
 
 VIEWS = ("class-list-pdf", "class-list-xlsx", "certificates-pdf", "certificates-xlsx")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def kind(code: str) -> CourseKind:
-    """A seeded kind (migration 0002): chuc-danh-bi-thu-co-so, hoi-thi…"""
-    return CourseKind.objects.get(code=code)
 
 
 def new_course(unit, user, *, code="chuc-danh-bi-thu-co-so", **fields) -> Course:

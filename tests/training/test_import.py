@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
 from cadres.models import CadreStatus, PoliticalTheory
 from tests.factories import UserFactory, xlsx_bytes
+from tests.training.conftest import client_for
 from training.models import Course, CourseKind, CourseStatus, Enrollment, EnrollmentStatus
 from training.services import ResultRow, record_results
 
@@ -47,12 +47,6 @@ def learners(tree, make_cadre):
 @pytest.fixture
 def lan_enrolled(course, learners):
     return Enrollment.objects.create(course=course, cadre=learners[0])
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(course) -> str:

@@ -343,7 +343,9 @@ def course_results(request, pk: int):
 
 
 def _int(value) -> int | None:
+    """A positive database id from a posted value, else None (a huge number overflows SQLite)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None

@@ -10,8 +10,7 @@ from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from cadres.models import AccessAction, AccessLog
-from common.downloads import bytes_response, mark_download_ready
+from cadres.views.access import logged_download
 
 from ..documents import CourseDocument, course_document, render_course_pdf, write_course_xlsx
 from ..models import Course
@@ -69,14 +68,10 @@ def _xlsx(request, pk: int, *, certificates: bool):
 
 
 def _download(request, course: Course, document: CourseDocument, content: bytes, extension: str):
-    # Personal data law: exports of records are logged (DOMAIN.md §3), with the rows they hold.
-    AccessLog.record(
-        request.user,
-        AccessAction.EXPORT,
+    return logged_download(
+        request,
+        content,
+        document.filenames(extension),
         rows=document.row_count,
         detail=f"{document.title.capitalize()}: {course} ({extension.upper()})",
     )
-    filename, ascii_name = document.filenames(extension)
-    response = bytes_response(content, filename, ascii_name=ascii_name)
-    mark_download_ready(request, response)
-    return response
