@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from cadres import registry
-from cadres.models import Cadre
+from cadres.models import Cadre, CadreStatus
 
 from .models import Candidate
 
@@ -21,11 +21,13 @@ def cadre_section(request: HttpRequest, cadre: Cadre) -> dict:
 
 
 def planned_posts(user) -> list[registry.PlannedPost]:
-    """The live candidacies of the plans ``user`` may see, for other apps (training's needs)."""
+    """The live candidacies of the plans ``user`` may see, of cadres still working, for other
+    apps (training's needs). The cadre's status is checked here, not in the query: a condition
+    on the cadre would make the database walk the whole roster for a few hundred candidates."""
     rows = (
         Candidate.objects.visible_to(user)
         .live()
-        .filter(cadre__status="active")
+        .order_by()  # the model's order joins the term and sorts: the caller needs none
         .values_list(
             "cadre_id",
             "position_id",
@@ -33,6 +35,7 @@ def planned_posts(user) -> list[registry.PlannedPost]:
             "plan__unit__name",
             "plan__unit__level",
             "plan__unit__is_hardship_area",
+            "cadre__status",
         )
     )
-    return [registry.PlannedPost(*row) for row in rows]
+    return [registry.PlannedPost(*row[:-1]) for row in rows if row[-1] == CadreStatus.ACTIVE]

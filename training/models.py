@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -234,6 +234,11 @@ class CourseStatus(models.TextChoices):
 ENROLLING = (CourseStatus.PLANNED, CourseStatus.OPEN, CourseStatus.RUNNING)
 
 
+# Up to this many courses organised elsewhere, ``visible_to`` probes each for the user's cadres;
+# beyond it, it reads the courses of all their enrolments.
+FEW_COURSES = 5
+
+
 def cadres_in_scope(user):
     """The cadres of ``user``'s subtree whatever their status (learners who have left stay
     learners), every status named so that the scope is a range of the roster's index."""
@@ -260,17 +265,37 @@ class CourseQuerySet(ScopedQuerySet):
         # The courses organised elsewhere that the subtree's cadres attend, read once from the
         # learners' side (the subtree's cadres on the roster's index, then their enrolments): a
         # few ids, where a subquery per course would read every enrolment of a large class.
-        elsewhere = list(
-            self.model.objects.exclude(self.scope_condition(prefix)).values_list("pk", flat=True)
-        )
+        elsewhere = list(self.exclude(self.scope_condition(prefix)).values_list("pk", flat=True))
         attended = set()
         if elsewhere:
             learners = Enrollment.objects.filter(cadre__in=cadres_in_scope(user).values("pk")).order_by()
+            if len(elsewhere) <= FEW_COURSES:
+                # A few courses (those open for enrolment): each probed for the user's cadres.
+                learners = learners.filter(course__in=elsewhere)
             attended = set(learners.values_list("course_id", flat=True).distinct()) & set(elsewhere)
         above = path_prefixes(prefix, user.unit.steplen)[:-1]
         return self.filter(
             self.scope_condition(prefix)
             | Q(pk__in=sorted(attended))
+            | Q(status=CourseStatus.OPEN, organiser__path__in=above)
+        )
+
+    def visible_one(self, user, pk: int) -> "CourseQuerySet":
+        """``visible_to(user).filter(pk=pk)`` for one course: its own learners probed for one of
+        the user's cadres, rather than every course's."""
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        one = self.filter(pk=pk)
+        if prefix == EVERYTHING:
+            return one
+        attended = Enrollment.objects.filter(
+            course=OuterRef("pk"), cadre__in=cadres_in_scope(user).values("pk")
+        )
+        above = path_prefixes(prefix, user.unit.steplen)[:-1]
+        return one.filter(
+            self.scope_condition(prefix)
+            | Exists(attended)
             | Q(status=CourseStatus.OPEN, organiser__path__in=above)
         )
 

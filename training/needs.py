@@ -287,41 +287,52 @@ class NeedsBook:
     def queryset(self, code: str | None = None, unit=None):
         return self.base(unit).filter(self.condition(code))
 
-    def listing(self, unit=None) -> dict[str, list[int]]:
-        """The ids of the cadres in need, for every group and for all ("all"): planning
-        candidates first, then the roster's order. Read in one query over the scope (or
+    def listing(self, unit=None, code: str = "all") -> list[int]:
+        """The ids of the cadres in need of group ``code`` ("all": of any): planning candidates
+        first, then the roster's order. Every group is read in one query over the scope (or
         ``unit``'s subtree) and remembered until anything the needs depend on changes
-        (``version``), as the roster's counts are: pages are then slices of these lists, and the
-        counts their lengths. The key is the scope and the version, not the query's SQL:
-        compiling the groups' conditions costs more than reading the cache."""
-        key = self._key("training-needs", unit.path if unit is not None else "")
-        found = cache.get(key)
+        (``version``), as the roster's counts are: pages are slices of these lists, and the
+        counts their lengths, kept apart so that a page reads one list. The key is the scope and
+        the version, not the query's SQL: compiling the groups' conditions costs more than
+        reading the cache."""
+        where = unit.path if unit is not None else ""
+        found = cache.get(self._key(f"training-needs-{code}", where))
         if found is None:
-            flags = {
-                f"need_{group.code}": Case(
-                    When(self.condition(group.code), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-                for group in GROUPS
-            }
-            rows = (
-                self.base(unit)
-                .filter(self.condition())
-                .annotate(**flags)
-                .order_by("unit_path", "position_order", "full_name", "pk")
-                .values_list("pk", *flags)
-            )
-            ordered = sorted(rows, key=lambda row: row[0] not in self.candidate_ids)  # stable
-            found = {"all": [row[0] for row in ordered]}
-            for index, group in enumerate(GROUPS, start=1):
-                found[group.code] = [row[0] for row in ordered if row[index]]
-            cache.set(key, found, timeout=COUNT_CACHE_SECONDS)
+            found = self._compute(unit, where)[code]
         return found
 
     def counts(self, unit=None) -> dict[str, int]:
         """How many cadres each group holds (and "all")."""
-        return {code: len(ids) for code, ids in self.listing(unit).items()}
+        where = unit.path if unit is not None else ""
+        counts = cache.get(self._key("training-needs-counts", where))
+        if counts is None:
+            counts = {code: len(ids) for code, ids in self._compute(unit, where).items()}
+        return counts
+
+    def _compute(self, unit, where: str) -> dict[str, list[int]]:
+        flags = {
+            f"need_{group.code}": Case(
+                When(self.condition(group.code), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for group in GROUPS
+        }
+        rows = (
+            self.base(unit)
+            .filter(self.condition())
+            .annotate(**flags)
+            .order_by("unit_path", "position_order", "full_name", "pk")
+            .values_list("pk", *flags)
+        )
+        ordered = sorted(rows, key=lambda row: row[0] not in self.candidate_ids)  # stable
+        found = {"all": [row[0] for row in ordered]}
+        for index, group in enumerate(GROUPS, start=1):
+            found[group.code] = [row[0] for row in ordered if row[index]]
+        values = {self._key(f"training-needs-{code}", where): ids for code, ids in found.items()}
+        values[self._key("training-needs-counts", where)] = {code: len(ids) for code, ids in found.items()}
+        cache.set_many(values, timeout=COUNT_CACHE_SECONDS)
+        return found
 
     def _key(self, name: str, where: str = "") -> str:
         """A cache key for a figure of the user's scope (and ``where`` within it) at ``version``."""
@@ -407,8 +418,8 @@ class NeedsBook:
         (two queries at most)."""
         if courses is None:
             courses = list(
-                Course.objects.visible_to(self.user)
-                .filter(status__in=ENROLLING, ends_on__gte=self.day)
+                Course.objects.filter(status__in=ENROLLING, ends_on__gte=self.day)
+                .visible_to(self.user)
                 .select_related("kind")
                 .prefetch_related("kind__positions")
                 .order_by("starts_on", "pk")[:200]

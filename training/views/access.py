@@ -4,13 +4,16 @@ cadres attend it, and the units below an organiser while it is open for enrolmen
 organiser's subtree. Of the learners, a user sees the cadres of their own subtree, and all of
 them on a course they run. Anything else does not exist for them (404)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import Course, Enrollment, cadres_in_scope
 
 
 def get_course_for_user(user, pk: int) -> Course:
-    return get_object_or_404(Course.objects.visible_to(user).select_related("kind", "organiser"), pk=pk)
+    if not isinstance(pk, int) or not 0 < pk < 2**31:
+        raise Http404
+    return get_object_or_404(Course.objects.visible_one(user, pk).select_related("kind", "organiser"))
 
 
 def get_managed_course(user, pk: int) -> Course:

@@ -13,7 +13,7 @@ from accounts.permissions import editor_required
 from cadres.filters import CadreFilter, describe_filters
 from cadres.history import history_entries
 from cadres.models import Cadre
-from common.lists import paginate
+from common.lists import paginate, paginate_list
 from common.models import StaleEditError
 from common.text import fold
 
@@ -119,13 +119,31 @@ def course_detail(request, pk: int):
     # In the order they enrolled: a class of tens of thousands (a resolution study) pages from
     # an index; the class list's documents are in unit order.
     learners = learners_for(request.user, course, managing=managing).order_by("pk")
-    counts = dict.fromkeys(EnrollmentStatus.values, 0)
-    for row in learners.order_by().values("status").annotate(count=Count("pk")):
-        counts[row["status"]] = row["count"]
     status = request.GET.get("status", "")
-    shown = learners.filter(status=status) if status in counts else learners
-    total = counts[status] if status in counts else sum(counts.values())
-    page = paginate(request, shown, per_page=LEARNERS_PAGE_SIZE, count=total)
+    status = status if status in EnrollmentStatus.values else ""
+    counts = dict.fromkeys(EnrollmentStatus.values, 0)
+    if managing:
+        # The whole class: counted on the (course, status) index, paged on (course, id).
+        for row in learners.order_by().values("status").annotate(count=Count("pk")):
+            counts[row["status"]] = row["count"]
+        shown = learners.filter(status=status) if status else learners
+        page = paginate(
+            request,
+            shown,
+            per_page=LEARNERS_PAGE_SIZE,
+            count=counts[status] if status else sum(counts.values()),
+        )
+    else:
+        # A unit's own learners in someone else's class: its cadres probed in the class (a few
+        # thousand at most), counted and paged here.
+        rows = sorted(learners.order_by().values_list("pk", "status"))
+        for _, value in rows:
+            counts[value] += 1
+        page = paginate_list(
+            request, [pk for pk, value in rows if not status or value == status], per_page=LEARNERS_PAGE_SIZE
+        )
+        found = learners.in_bulk(page.object_list)
+        page.object_list = [found[pk] for pk in page.object_list if pk in found]
     params = request.GET.copy()
     for name in ("page", "after", "before", "last"):
         params.pop(name, None)
@@ -135,7 +153,7 @@ def course_detail(request, pk: int):
         {
             "course": course,
             "page": page,
-            "status": status if status in counts else "",
+            "status": status,
             "counts": [(value, label, counts[value]) for value, label in EnrollmentStatus.choices],
             "taking": sum(counts.values()) - counts[EnrollmentStatus.WITHDRAWN],
             "places_left": places_left(course),

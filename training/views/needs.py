@@ -20,8 +20,8 @@ PAGE_SIZE = 50
 def needs_list(request):
     book = NeedsBook(request.user)
     courses = (
-        Course.objects.visible_to(request.user)
-        .filter(status__in=ENROLLING, ends_on__gte=book.day)
+        Course.objects.filter(status__in=ENROLLING, ends_on__gte=book.day)
+        .visible_to(request.user)
         .select_related("kind")
         .order_by("starts_on", "pk")
     )
@@ -31,8 +31,8 @@ def needs_list(request):
     code = code if code in GROUP_BY_CODE else ""
     filters = NeedsFilterForm(request.GET, user=request.user)
     unit = filters.cleaned_data["unit"] if filters.is_valid() else None
-    listing = book.listing(unit)
-    page = paginate_list(request, listing[code or "all"], per_page=PAGE_SIZE)
+    counts = book.counts(unit)
+    page = paginate_list(request, book.listing(unit, code or "all"), per_page=PAGE_SIZE)
     found = Cadre.objects.select_related("unit", "position").in_bulk(page.object_list)
     page.object_list = [found[pk] for pk in page.object_list if pk in found]
     open_courses = list(courses.prefetch_related("kind__positions")[:200])
@@ -45,8 +45,8 @@ def needs_list(request):
         {
             "rows": rows,
             "page": page,
-            "groups": [(group, len(listing[group.code])) for group in GROUPS],
-            "total": len(listing["all"]),
+            "groups": [(group, counts[group.code]) for group in GROUPS],
+            "total": counts["all"],
             "code": code,
             "unit": unit,
             "filters": filters,
