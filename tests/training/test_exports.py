@@ -387,3 +387,30 @@ def test_it_asks_anonymous_users_to_sign_in(course):
     response = Client().get(url("class-list-pdf", course))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_class_too_large_for_a_pdf_is_refused_with_a_message(tree, province_editor, make_cadre, monkeypatch):
+    from training.services import enrol
+    from training.views import exports
+
+    monkeypatch.setattr(exports, "MAX_PDF_ROWS", 2)
+    course = Course.objects.create(
+        name="Học tập nghị quyết",
+        kind=kind("hoc-tap-nghi-quyet"),
+        organiser=tree.province,
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2026, 4, 1),
+        status=CourseStatus.RUNNING,
+    )
+    enrol(course, [make_cadre(tree.commune_a) for _ in range(3)], user=province_editor)
+    client = client_for(province_editor)
+
+    response = client.get(reverse("training:class-list-pdf", args=[course.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == course.get_absolute_url()
+    assert "Danh sách có 3 học viên: bản PDF chỉ lập được cho tối đa 2 người. Hãy tải bản Excel." in (
+        response.content.decode()
+    )
+    assert client.get(reverse("training:class-list-xlsx", args=[course.pk]))["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
