@@ -296,6 +296,7 @@ def course_specs(anchor: datetime.date, province: Unit, *, cadres: int, seed: in
             place=school,
             capacity=45,
             description="Học không tập trung vào các ngày cuối tuần.",
+            class_days=weekends(running_from, anchor + datetime.timedelta(days=150)),
         ),
         Spec(
             "professional-open",
@@ -578,3 +579,9 @@ def _date_back(course: Course) -> None:
     Enrollment.objects.filter(course=course).update(
         created_at=moment(course.starts_on - datetime.timedelta(days=7))
     )
+
+
+def weekends(start: datetime.date, end: datetime.date) -> tuple[datetime.date, ...]:
+    """The Saturdays and Sundays from ``start`` to ``end``: a part-time class's days."""
+    days = (start + datetime.timedelta(days=offset) for offset in range((end - start).days + 1))
+    return tuple(day for day in days if day.weekday() >= 5)
