@@ -389,7 +389,9 @@ def test_it_asks_anonymous_users_to_sign_in(course):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_a_class_too_large_for_a_pdf_is_refused_with_a_message(tree, province_editor, make_cadre, monkeypatch):
+def test_a_class_too_large_for_a_pdf_is_refused_with_a_message(
+    tree, province_editor, make_cadre, monkeypatch
+):
     from training.services import enrol
     from training.views import exports
 
