@@ -487,3 +487,38 @@ def test_a_merge_moves_the_courses_of_the_merged_unit(tree, make_cadre, make_cou
     course.refresh_from_db()
     assert course.organiser == tree.commune_a
     assert course.enrollments.get().cadre.unit == tree.commune_a
+
+
+def test_the_roster_filters_enrol_every_cadre_they_find(tree, make_cadre, make_course, province_editor):
+    course = make_course(tree.province, "tap-huan-nghiep-vu", capacity=10)
+    found = [make_cadre(tree.branch_a, full_name=f"Chi Đoàn {n}") for n in range(3)]
+    make_cadre(tree.commune_b, full_name="Xã Khác")
+    client = client_for(province_editor)
+    url = reverse("training:course-enrol", args=[course.pk]) + f"?unit={tree.commune_a.pk}"
+
+    page = client.get(url)
+    response = client.post(url, {"all": "1"})
+
+    assert page.context["total"] == 3 and "Ghi danh 3 cán bộ tìm được" in page.content.decode()
+    assert response.status_code == 302 and response["Location"] == course.get_absolute_url()
+    assert set(course.enrollments.values_list("cadre", flat=True)) == {cadre.pk for cadre in found}
+    # A fourth joins the branch: enrolling the filter again adds only them.
+    newcomer = make_cadre(tree.branch_a, full_name="Chi Đoàn Mới")
+    client.post(url, {"all": "1"})
+    assert set(course.enrollments.values_list("cadre", flat=True)) == {
+        cadre.pk for cadre in [*found, newcomer]
+    }
+    again = client.post(url, {"all": "1"}, follow=True)
+    assert "đã có trong danh sách học viên" in again.content.decode() and course.enrollments.count() == 4
+
+
+def test_the_roster_filters_refuse_more_than_the_places_left(tree, make_cadre, make_course, province_editor):
+    course = make_course(tree.province, "tap-huan-nghiep-vu", capacity=2)
+    for n in range(3):
+        make_cadre(tree.branch_a, full_name=f"Chi Đoàn {n}")
+    url = reverse("training:course-enrol", args=[course.pk]) + f"?unit={tree.commune_a.pk}"
+
+    response = client_for(province_editor).post(url, {"all": "1"}, follow=True)
+
+    assert "chỉ còn 2 chỗ" in response.content.decode()
+    assert not course.enrollments.exists()

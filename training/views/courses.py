@@ -211,6 +211,16 @@ def course_enrol(request, pk: int):
                     "Thu hẹp bộ lọc.",
                 )
                 return redirect(request.get_full_path())
+            # Those already on the class are left as they are; the others are enrolled.
+            taken = set(
+                course.enrollments.exclude(status=EnrollmentStatus.WITHDRAWN)
+                .filter(cadre__in=[cadre.pk for cadre in chosen])
+                .values_list("cadre_id", flat=True)
+            )
+            chosen = [cadre for cadre in chosen if cadre.pk not in taken]
+            if not chosen:
+                messages.info(request, "Mọi cán bộ bộ lọc tìm thấy đã có trong danh sách học viên.")
+                return redirect(request.get_full_path())
         else:
             form = EnrolForm(request.POST)
             if not form.is_valid():
