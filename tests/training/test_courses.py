@@ -3,9 +3,11 @@ completion raising a cadre's level only upward and its undo, scope, and the cour
 person uses them."""
 
 import datetime
+import importlib
 import threading
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 from django.urls import reverse
@@ -99,6 +101,12 @@ def test_it_refuses_enrolment_in_a_finished_course_and_cadres_who_left(
 def test_two_concurrent_enrolments_never_both_take_the_last_place(
     tree, make_cadre, make_course, province_editor
 ):
+    # A transactional test starts from tables emptied by the one before: the catalogues again.
+    for migration in (
+        "cadres.migrations.0003_seed_positions_and_standards",
+        "training.migrations.0002_seed_kinds",
+    ):
+        importlib.import_module(migration).seed(apps, None)
     course = make_course(tree.province, capacity=1)
     cadres = [make_cadre(tree.commune_a), make_cadre(tree.commune_b)]
     barrier = threading.Barrier(2)
