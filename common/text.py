@@ -57,3 +57,13 @@ def is_phone_number(value: str) -> bool:
     """8 to 20 characters of the digits 0–9, spaces, dots, dashes and brackets, after an
     optional leading +."""
     return re.fullmatch(r"\+?[0-9 .()\-]{8,20}", value) is not None
+
+
+def positive_id(value) -> int | None:
+    """A database id typed into a URL or posted by a form, or None: not a number, not positive,
+    or past what the databases store (SQLite overflows on a huge one)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None

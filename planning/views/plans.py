@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import approver_required, editor_required
 from cadres.models import Cadre, Unit, UnitLevel
 from common.lists import paginate, paginate_list
-from common.text import fold
+from common.text import fold, positive_id
 
 from ..board import plan_board
 from ..forms import (
@@ -49,7 +49,7 @@ SEARCH_RESULTS = 20
 def plan_list(request):
     plans = SuccessionPlan.objects.visible_to(request.user).select_related("unit", "term")
     terms = list(Term.objects.all())
-    term = _int(request.GET.get("term"))
+    term = positive_id(request.GET.get("term"))
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:100]
     if term:
@@ -87,14 +87,6 @@ def _units_named(user, query: str) -> list[int]:
     words = fold(query).split()
     rows = Unit.objects.visible_to(user).values_list("pk", "name", "short_name")
     return [pk for pk, name, short in rows if all(word in fold(f"{name} {short}") for word in words)]
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 @editor_required
@@ -186,7 +178,7 @@ def candidate_add(request, pk: int):
 
 def _initial(request) -> dict:
     initial = {}
-    if position := _int(request.GET.get("position")):
+    if position := positive_id(request.GET.get("position")):
         initial["position"] = position
     return initial
 

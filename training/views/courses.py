@@ -15,11 +15,11 @@ from cadres.history import history_entries
 from cadres.models import Cadre
 from common.lists import paginate, paginate_list
 from common.models import StaleEditError
-from common.text import fold
+from common.text import fold, positive_id
 
 from ..forms import MAX_ENROL, CourseFilterForm, CourseForm, EnrolForm, ResultForm, ResultFormSet
 from ..history import course_sources
-from ..models import Course, CourseKind, Enrollment, EnrollmentStatus
+from ..models import Course, Enrollment, EnrollmentStatus
 from ..services import RESULT_FIELDS, ResultRow, enrol, places_left, record_results, withdraw
 from .access import get_course_for_user, get_managed_course, learners_for, runs
 
@@ -53,7 +53,6 @@ def course_list(request):
             "page": page,
             "query_string": params.urlencode(),
             "filtered": form.is_valid() and any(form.cleaned_data.values()),
-            "kinds": CourseKind.objects.all(),
         },
     )
 
@@ -310,8 +309,8 @@ def course_results(request, pk: int):
     everyone = learners_for(request.user, course, managing=True).order_by("pk")
     if request.method == "POST":
         # The rows as posted, in their order: each form's initial values are its own learner's.
-        total = min(_int(request.POST.get("learners-TOTAL_FORMS")) or 0, LEARNERS_PAGE_SIZE)
-        posted = [_int(request.POST.get(f"learners-{index}-id")) for index in range(total)]
+        total = min(positive_id(request.POST.get("learners-TOTAL_FORMS")) or 0, LEARNERS_PAGE_SIZE)
+        posted = [positive_id(request.POST.get(f"learners-{index}-id")) for index in range(total)]
         found = everyone.in_bulk([pk for pk in posted if pk])
         learners = {pk: found[pk] for pk in posted if pk in found}
         initial = [ResultForm.initial_for(found[pk]) if pk in found else {} for pk in posted]
@@ -355,7 +354,7 @@ def course_results(request, pk: int):
         problems += formset.non_form_errors()
     for form in formset.forms:
         key = form.data.get(form.add_prefix("id")) if form.is_bound else form.initial.get("id")
-        form.learner = learners.get(_int(key))
+        form.learner = learners.get(positive_id(key))
     return render(
         request,
         "training/course_results.html",
@@ -368,12 +367,3 @@ def course_results(request, pk: int):
             "query_string": "",
         },
     )
-
-
-def _int(value) -> int | None:
-    """A positive database id from a posted value, else None (a huge number overflows SQLite)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
