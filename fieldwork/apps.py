@@ -9,7 +9,7 @@ class FieldworkConfig(AppConfig):
     def ready(self):
         from cadres import registry
 
-        from . import sections
+        from . import dashboard, history, merge, sections
 
         registry.register_profile_section(
             registry.ProfileSection(
@@ -30,4 +30,10 @@ class FieldworkConfig(AppConfig):
                 template="fieldwork/includes/_cadre_evaluations.html",
                 provider=sections.evaluations_section,
             )
+        )
+        registry.register_history_source(history.TRIP_MEMBER_SOURCE)
+        registry.register_history_source(history.SECONDMENT_SOURCE)
+        registry.register_merge_participant(merge.PARTICIPANT)
+        registry.register_dashboard(
+            registry.DashboardProvider(key="fieldwork", provider=dashboard.dashboard, order=30)
         )

@@ -44,6 +44,17 @@ from cadres.models import (
     UnitMerge,
 )
 from cadres.services import appointment_add
+from fieldwork.models import (
+    ActivityKind,
+    CalendarFeed,
+    FieldTrip,
+    Quota,
+    Secondment,
+    SecondmentYear,
+    TripAttachment,
+    TripMember,
+)
+from fieldwork.services import secondment_save, trip_save
 from planning.models import (
     AnnualReview,
     Candidate,
@@ -220,7 +231,30 @@ EXPECTED: dict[str, Expect] = {
     "training:certificates-pdf": Expect(get_only(in_scope()), on=Course),
     "training:certificates-xlsx": Expect(get_only(in_scope()), on=Course),
     "training:enrollment-withdraw": Expect(post_only(editors(in_scope(post=302))), on=Enrollment),
-    "fieldwork:index": Expect(signed_in()),
+    "fieldwork:index": Expect(signed_in(200, 405)),
+    "fieldwork:trip-create": Expect(editors(signed_in())),
+    "fieldwork:trip-detail": Expect(get_only(in_scope()), on=FieldTrip),
+    "fieldwork:trip-edit": Expect(editors(in_scope()), on=FieldTrip),
+    "fieldwork:trip-days": Expect(post_only(editors(in_scope(post=302))), on=FieldTrip),
+    "fieldwork:trip-status": Expect(post_only(editors(in_scope(post=302))), on=FieldTrip),
+    "fieldwork:trip-report": Expect(editors(in_scope()), on=FieldTrip),
+    "fieldwork:trip-history": Expect(get_only(in_scope()), on=FieldTrip),
+    "fieldwork:attachment": Expect(get_only(in_scope()), on=TripAttachment),
+    "fieldwork:attachment-delete": Expect(post_only(editors(in_scope(post=302))), on=TripAttachment),
+    "fieldwork:secondments": Expect(signed_in(200, 405)),
+    "fieldwork:secondment-create": Expect(editors(signed_in())),
+    "fieldwork:secondment-detail": Expect(get_only(in_scope()), on=Secondment),
+    "fieldwork:secondment-edit": Expect(editors(in_scope()), on=Secondment),
+    "fieldwork:secondment-finish": Expect(editors(in_scope()), on=Secondment),
+    "fieldwork:secondment-delete": Expect(post_only(editors(in_scope(post=302))), on=Secondment),
+    "fieldwork:secondment-history": Expect(get_only(in_scope()), on=Secondment),
+    "fieldwork:progress": Expect(signed_in(200, 405)),
+    "fieldwork:progress-xlsx": Expect(signed_in(200, 405)),
+    "fieldwork:calendar": Expect(signed_in(200, 405)),
+    # Every role keeps their own calendar address (a POST without its form's fields: the page).
+    "fieldwork:feed": Expect(signed_in(200, 200)),
+    # A phone's calendar cannot sign in: the secret in the address is the key, whoever asks.
+    "fieldwork:feed-ics": Expect(signed_in(200, 405), on=CalendarFeed, anonymous=(200, 405)),
     "cadres:unit-list": Expect(signed_in()),
     "cadres:unit-merge": Expect(admins(signed_in())),
     "cadres:unit-detail": Expect(in_scope(), on=Unit),
@@ -329,6 +363,18 @@ ADMIN_MODELS: dict[type[models.Model], dict[str, Expect]] = {
     # change through the app's results grid.
     Course: {"delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
     Enrollment: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    ActivityKind: CATALOGUE,
+    Quota: CATALOGUE,
+    # Trips and secondments are made in the app (overlaps, the post held at the grassroots):
+    # admin edits their text; a trip may be deleted, a secondment only in the app (its post).
+    # A trip's cadres and files have no delete in admin, so admin does not delete their trip.
+    FieldTrip: {**NO_ADD, "delete": Expect(admins(in_scope(200, 403)), post_data={"post": "yes"})},
+    # What the app writes beside them, shown read-only.
+    TripMember: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    TripAttachment: READ_ONLY,
+    SecondmentYear: READ_ONLY,
+    CalendarFeed: READ_ONLY,
+    Secondment: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
     # Units are dissolved, never deleted: only a superuser deletes one, and not one with cadres.
     Unit: {
         "delete": Expect(admins(scoped(system_admin_only(signed_in(200, 200)))), post_data={"post": "yes"})
@@ -485,6 +531,7 @@ def records_in(
         **planning,
         # The learner is a cadre of their own: an enrolment protects its cadre from deletion.
         **training_records(unit, CadreFactory(unit=unit, full_name=f"{name} (học viên)"), author=author),
+        **fieldwork_records(unit, name=name, author=author),
         SourcePerson: SourcePerson.objects.create(
             full_name=f"Nguồn {name}",
             birth_date=datetime.date(2004, 2, 1),
@@ -532,6 +579,46 @@ def training_records(unit: Unit, cadre: Cadre, *, author: User) -> dict:
     return {Course: course, Enrollment: enrollment}
 
 
+def fieldwork_records(unit: Unit, *, name: str, author: User) -> dict:
+    """A trip the unit's parent organises to ``unit``, with a cadre of the unit and a report's
+    file (written by the test that downloads it), a secondment of another of its cadres to the
+    parent holding a post there, and a calendar address following the first cadre."""
+    parent = unit.get_parent()
+    traveller = CadreFactory(unit=unit, full_name=f"{name} (đi cơ sở)")
+    trip = trip_save(
+        trip=FieldTrip(
+            organiser=parent,
+            host=unit,
+            starts_on=datetime.date(2026, 3, 9),
+            ends_on=datetime.date(2026, 3, 10),
+        ),
+        cadres=[traveller],
+        days=None,
+        user=author,
+    )
+    seconded = CadreFactory(unit=unit, full_name=f"{name} (tăng cường)")
+    secondment = secondment_save(
+        secondment=Secondment(
+            cadre=seconded,
+            host=parent,
+            position=position("pho-bi-thu"),
+            starts_on=datetime.date(2026, 1, 5),
+            ends_on=datetime.date(2026, 4, 30),
+        ),
+        user=author,
+    )
+    feed = CalendarFeed.objects.create(user=UserFactory(unit=unit), cadre=traveller)
+    attachment = TripAttachment.objects.create(trip=trip, name="Biên bản.pdf", size=8, uploaded_by=author)
+    return {
+        FieldTrip: trip,
+        TripMember: trip.members.get(),
+        Secondment: secondment,
+        SecondmentYear: secondment.years.first(),
+        CalendarFeed: feed,
+        TripAttachment: attachment,
+    }
+
+
 def jobs_of(user: User) -> dict[type[models.Model], models.Model]:
     """A finished import and a finished export of ``user`` (the export's file is written by the
     test that downloads it)."""
@@ -557,6 +644,8 @@ def system_wide() -> dict[type[models.Model], models.Model]:
         CourseKind: CourseKind.objects.order_by("pk").first(),
         SkillStandard: SkillStandard.objects.order_by("pk").first(),
         TrainingRules: TrainingRules.objects.get(),
+        ActivityKind: ActivityKind.objects.order_by("pk").first(),
+        Quota: Quota.objects.order_by("pk").first(),
     }
     for row in rows.values():
         row.save()
@@ -631,6 +720,8 @@ def admin_arguments(url: Url, obj: models.Model) -> tuple[tuple, dict]:
 # Records whose pages sit under their plan's URL (/planning/<pk>/…), or their course's.
 PLAN_RECORDS = {SuccessionPlan, Candidate, AnnualReview, ReviewProposal}
 COURSE_RECORDS = {Course, Enrollment}
+# Records whose pages sit under their trip's URL (/fieldwork/trips/<pk>/…).
+TRIP_RECORDS = {FieldTrip, TripAttachment}
 
 
 def app_arguments(url: Url, objects: dict) -> list[dict]:
@@ -645,6 +736,10 @@ def app_arguments(url: Url, objects: dict) -> list[dict]:
             if on in PLAN_RECORDS
             else objects[Course]
             if on in COURSE_RECORDS
+            else objects[FieldTrip]
+            if on in TRIP_RECORDS
+            else objects[on]
+            if on in {Secondment}
             else objects[Cadre]
         ).pk
         if on
@@ -654,7 +749,8 @@ def app_arguments(url: Url, objects: dict) -> list[dict]:
         "review_pk": objects[AnnualReview].pk,
         "proposal_pk": objects[ReviewProposal].pk,
         "enrollment_pk": objects[Enrollment].pk,
-        "token": objects[on].token if on in {ImportJob, ExportJob} else None,
+        "token": objects[on].token if on in {ImportJob, ExportJob, CalendarFeed} else None,
+        "file_pk": objects[TripAttachment].pk,
         "content_type_id": ContentType.objects.get_for_model(on).pk if on else None,
         "object_id": objects[on].pk if on else None,
         "app_label": Cadre._meta.app_label,
@@ -758,6 +854,8 @@ def test_it_answers_as_the_table_says(world, settings, tmp_path, monkeypatch, ur
         objects = world.outside if outside or role == ANONYMOUS else world.inside | world.jobs[role]
         if expect.on is ExportJob:
             objects[ExportJob].file.save("ds.xlsx", ContentFile(b"xlsx"))
+        if expect.on is TripAttachment:
+            objects[TripAttachment].file.save("bb.pdf", ContentFile(b"%PDF-1.4"))
         answers = expect.anonymous if role == ANONYMOUS else expect.answer(role, outside)
         for path in paths(url, objects):
             for method, expected in zip(["GET", "POST"], answers, strict=True):

@@ -17,6 +17,8 @@ from django.urls import get_resolver, reverse
 from cadres.models import Appointment, Cadre, Commendation, Discipline, Position, PositionStandard, Unit
 from common.forms import VersionedFormMixin
 from common.models import StaleEditError, VersionedModel
+from fieldwork.models import ActivityKind, FieldTrip, Quota, Secondment, TripMember
+from fieldwork.services import secondment_save, trip_save
 from planning.models import (
     AnnualReview,
     Candidate,
@@ -41,6 +43,9 @@ NOT_EDITED = {
     "cadres.AccessLog": "the evidence of who saw and exported what: written by the app, never edited",
     "cadres.ImportJob": "written by the import's work (upload, check, commit), never through a form",
     "cadres.ExportJob": "written by the export's work, never through a form",
+    "fieldwork.TripAttachment": "a report's file: uploaded or deleted, never edited",
+    "fieldwork.SecondmentYear": "derived: rewritten from its secondment's dates on every save",
+    "fieldwork.CalendarFeed": "one user's own calendar address: only its owner changes it, by a button",
     "planning.ReviewProposal": (
         "the review assistant's finding: accepted or rejected by a button, under the plan's lock"
     ),
@@ -165,7 +170,9 @@ def make(model, tree, make_cadre, province_editor):
             return course
         (enrollment,) = enrol(course, [make_cadre(tree.commune_a)], user=province_editor)
         return enrollment
-    if model in (CourseKind, SkillStandard, TrainingRules):
+    if model in (FieldTrip, TripMember, Secondment):
+        return fieldwork_record(model, tree, make_cadre, province_editor)
+    if model in (CourseKind, SkillStandard, TrainingRules, ActivityKind, Quota):
         record = model.objects.order_by("pk").first()  # seeded (training.0002)
         record.save()
         return record
@@ -189,6 +196,28 @@ def make(model, tree, make_cadre, province_editor):
     if model is Commendation:
         return Commendation.objects.create(cadre=cadre, awarded_on=day, form="Giấy khen")
     return Discipline.objects.create(cadre=cadre, decided_on=day, form="Khiển trách")
+
+
+def fieldwork_record(model, tree, make_cadre, editor):
+    """A trip commune A organises to its chi đoàn with one of its cadres, or a secondment of
+    that cadre to commune B."""
+    cadre = make_cadre(tree.commune_a, full_name="Lê Văn Đi")
+    if model is Secondment:
+        secondment = Secondment(
+            cadre=cadre,
+            host=tree.commune_b,
+            starts_on=datetime.date(2026, 5, 4),
+            ends_on=datetime.date(2026, 8, 31),
+        )
+        return secondment_save(secondment=secondment, user=editor)
+    trip = FieldTrip(
+        organiser=tree.commune_a,
+        host=tree.branch_a,
+        starts_on=datetime.date(2026, 3, 9),
+        ends_on=datetime.date(2026, 3, 10),
+    )
+    trip = trip_save(trip=trip, cadres=[cadre], days=None, user=editor)
+    return trip if model is FieldTrip else trip.members.get()
 
 
 def planning_record(model, tree, make_cadre, editor):
@@ -234,6 +263,11 @@ ADMIN_CASES = [
     Case(TrainingRules, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
     Case(Course, "place", "Hội trường xã", "Nhà văn hoá thôn"),
     Case(Enrollment, "note", "Vắng buổi 1", "Đủ buổi"),
+    Case(ActivityKind, "name", "Kiểm tra, giám sát (sửa)", "Kiểm tra"),
+    Case(Quota, "source", "Hướng dẫn 01", "Hướng dẫn 02"),
+    Case(FieldTrip, "topic", "Kiểm tra quý I", "Kiểm tra quý II"),
+    Case(TripMember, "days", "1.5", "2.0"),
+    Case(Secondment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
 ]
 
 APP_CASES = [
@@ -245,6 +279,8 @@ APP_CASES = [
     Case(Appointment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
     Case(Commendation, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
     Case(Discipline, "issuer", "Tỉnh đoàn", "Huyện đoàn"),
+    Case(FieldTrip, "topic", "Kiểm tra quý I", "Kiểm tra quý II"),
+    Case(Secondment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
 ]
 
 
@@ -273,7 +309,7 @@ def test_it_refuses_a_stale_admin_save_and_keeps_the_first(
     if hasattr(case.model, "history"):  # what the first saved is listed, with who
         assert case.first in errors and system_admin.get_full_name() in errors
     record.refresh_from_db()
-    assert getattr(record, case.field) == case.first
+    assert str(getattr(record, case.field)) == case.first  # a number's field too (days: "1.5")
 
 
 def app_edit_url(record) -> str:
@@ -285,6 +321,10 @@ def app_edit_url(record) -> str:
         return reverse("planning:source-edit", args=[record.pk])
     if isinstance(record, Course):
         return reverse("training:course-edit", args=[record.pk])
+    if isinstance(record, FieldTrip):
+        return reverse("fieldwork:trip-edit", args=[record.pk])
+    if isinstance(record, Secondment):
+        return reverse("fieldwork:secondment-edit", args=[record.pk])
     if isinstance(record, Cadre):
         return reverse("cadres:cadre-edit", args=[record.pk])
     if isinstance(record, Appointment):

@@ -78,6 +78,7 @@ SEEDING_MIGRATIONS = [
     "planning.migrations.0002_seed_terms_and_norms",
     "planning.migrations.0004_seed_rules",
     "training.migrations.0002_seed_kinds",
+    "fieldwork.migrations.0002_seed_rules",
 ]
 
 

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 # URL name → the test below that fills and submits its filter form.
 PLANNING_LISTS = "tests.browser.test_planning_lists"
 TRAINING = "tests.browser.test_training"
+FIELDWORK = "tests.browser.test_fieldwork"
 FILTER_FORM_PAGES = {
     "cadres:cadre-list": "test_the_roster_filter_form_counts_what_the_database_counts",
     "cadres:unit-list": "test_the_unit_search_counts_what_the_database_counts",
@@ -33,6 +34,12 @@ FILTER_FORM_PAGES = {
     "training:index": f"{TRAINING}.test_the_course_filter_form_counts_what_the_database_counts",
     "training:needs": f"{TRAINING}.test_the_needs_filter_counts_what_the_database_counts",
     "training:calendar": f"{TRAINING}.test_the_calendar_filter_shows_what_the_database_holds",
+    "fieldwork:index": f"{FIELDWORK}.test_the_trip_filter_form_counts_what_the_database_counts",
+    "fieldwork:calendar": f"{FIELDWORK}.test_the_trip_calendar_filter_shows_what_the_database_holds",
+    "fieldwork:feed": f"{FIELDWORK}.test_the_calendar_feed_gives_a_phone_the_users_own_trips",
+    "fieldwork:progress": (
+        "tests.fieldwork.test_progress.test_the_progress_filter_form_counts_what_the_database_counts"
+    ),
 }
 
 

@@ -195,16 +195,20 @@ def test_a_scoped_provider_keeps_the_page_to_a_constant_number_of_queries(
         }
 
     (templates / "_rows.html").write_text("{% for row in section.data.rows %}{{ row }}{% endfor %}")
-    register(registry.profile_sections, section("rows", posts_elsewhere, template="_rows.html"))
     add_posts(lan, 25)
     client.force_login(province_editor)
+    # The page as the installed apps' sections make it; the test's provider may add one query.
+    with CaptureQueriesContext(connection) as without:
+        client.get(detail(lan))
+    bound = len(without) + 1
+    register(registry.profile_sections, section("rows", posts_elsewhere, template="_rows.html"))
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(bound):
         assert client.get(detail(lan)).status_code == 200
 
     # The bound catches a provider that queries once per row.
     register(registry.profile_sections, section("one-by-one", posts_one_by_one, template="_rows.html"))
-    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(20):
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(bound):
         client.get(detail(lan))
 
 

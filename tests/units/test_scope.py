@@ -52,6 +52,13 @@ def expected_visible(model, user) -> set[int]:
         return {row.pk for row in rows}
     if user.unit_id is None:
         return set()
+    if model._meta.label == "fieldwork.Secondment":
+        # Seen by the cadre's side and by the host's.
+        return {
+            row.pk
+            for row in rows
+            if row.cadre.unit.path.startswith(user.unit.path) or row.host.path.startswith(user.unit.path)
+        }
     if model._meta.label == "training.Course":
         return {row.pk for row in rows if course_seen(row, user.unit.path)}
     return {
@@ -96,7 +103,55 @@ def world(tree, make_cadre, province_editor):
         merge.sources.add(tree.branch_b)
     planning_world([*cadres, outside])
     training_world([*cadres, outside], tree)
+    fieldwork_world([*cadres, outside], tree, users=(branch_user, outsider))
     return branch_user
+
+
+def fieldwork_world(cadres, tree, *, users) -> None:
+    """For each cadre: a trip to their unit organised by the unit above (the province's cadre
+    goes to commune A), with a report's file; a secondment to commune A (commune A's cadre to
+    commune B, the outsider to their province); and a trip the branch organises to a group
+    below it. The users' calendar addresses."""
+    from fieldwork.models import CalendarFeed, FieldTrip, Quota, Secondment, TripAttachment
+    from fieldwork.services import secondment_save, trip_save
+    from tests.factories import UnitFactory
+
+    everyone = UserFactory(username="di-co-so", unit=None, role=Role.ADMIN, is_superuser=True)
+
+    def trip(organiser, host, cadre, day):
+        made = trip_save(
+            trip=FieldTrip(organiser=organiser, host=host, starts_on=day, ends_on=day),
+            cadres=[cadre],
+            days=None,
+            user=everyone,
+        )
+        TripAttachment.objects.create(trip=made, name="bb.pdf", size=1, uploaded_by=everyone)
+
+    for cadre in cadres:
+        unit = cadre.unit
+        parent = unit.get_parent()
+        trip(parent or unit, unit if parent else tree.commune_a, cadre, datetime.date(2026, 3, 9))
+        host = {tree.commune_a: tree.commune_b, tree.other_commune: tree.other_province}.get(
+            unit, tree.commune_a
+        )
+        secondment_save(
+            secondment=Secondment(
+                cadre=cadre,
+                host=host,
+                starts_on=datetime.date(2026, 5, 4),
+                ends_on=datetime.date(2026, 8, 31),
+            ),
+            user=everyone,
+        )
+        if unit == tree.branch_a:
+            group = UnitFactory(
+                parent=tree.branch_a, name="Tổ 1", code="P-A-1-T", level=unit.level, kind=unit.kind
+            )
+            trip(tree.branch_a, group, cadre, datetime.date(2026, 3, 16))
+    for user in users:
+        CalendarFeed.objects.create(user=user)
+    for unit in (tree.branch_a, tree.other_commune):
+        Quota.objects.create(unit=unit, min_days=30)
 
 
 def training_world(cadres, tree) -> None:

@@ -1,0 +1,60 @@
+"""The field-work pages in ``make bench`` (see ``common.benchmarks``): the trip list (beside Django
+admin's trip change list), the "1+2" progress of the year, the calendar of the busiest month,
+the page of the largest trip, and the secondments with one's page, for the province editor and
+the commune editor."""
+
+import datetime
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from accounts.models import User
+from common.benchmarks import COMMUNE_EDITOR, PROVINCE_EDITOR, BenchContext, BenchPage
+
+from .models import FieldTrip, Secondment
+
+ADMIN_TRIPS = BenchPage("admin_fieldtrip_changelist", "/admin/fieldwork/fieldtrip/", user="admin")
+
+
+def pages(context: BenchContext) -> list[BenchPage]:
+    found = []
+    for username in (PROVINCE_EDITOR, COMMUNE_EDITOR):
+        found += _fieldwork_pages(User.objects.select_related("unit").get(username=username))
+    return found
+
+
+def _fieldwork_pages(user: User) -> list[BenchPage]:
+    name = user.username
+    trips = FieldTrip.objects.visible_to(user)
+    found = [BenchPage("fieldwork_trip_list", "/fieldwork/", user=name, baseline=ADMIN_TRIPS)]
+    if month := _busiest_month(trips.counted()) or _busiest_month(trips):
+        found.append(BenchPage("fieldwork_progress", "/fieldwork/progress/", {"year": month.year}, user=name))
+    else:
+        found.append(BenchPage("fieldwork_progress", "/fieldwork/progress/", user=name))
+    if month := _busiest_month(trips):
+        found.append(
+            BenchPage("fieldwork_calendar", "/fieldwork/calendar/", {"month": f"{month:%Y-%m}"}, user=name)
+        )
+    else:
+        found.append(BenchPage("fieldwork_calendar", "/fieldwork/calendar/", user=name))
+    if trip := trips.annotate(size=Count("members")).order_by("-size", "-starts_on", "pk").first():
+        found.append(BenchPage("fieldwork_trip_detail", f"/fieldwork/trips/{trip.pk}/", user=name))
+    found.append(BenchPage("fieldwork_secondment_list", "/fieldwork/secondments/", user=name))
+    if secondment := Secondment.objects.visible_to(user).order_by("-starts_on", "pk").first():
+        found.append(
+            BenchPage("fieldwork_secondment_detail", f"/fieldwork/secondments/{secondment.pk}/", user=name)
+        )
+    return found
+
+
+def _busiest_month(trips) -> datetime.date | None:
+    """The first day of the month most of ``trips`` start in (the latest of equals)."""
+    row = (
+        trips.order_by()
+        .annotate(month=TruncMonth("starts_on"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "-month")
+        .first()
+    )
+    return row["month"] if row else None

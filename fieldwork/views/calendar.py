@@ -1,0 +1,431 @@
+"""The calendar of trips (a month grid, weeks from Monday, holidays and weekends marked; a list
+of days on phones) and each user's private iCalendar feed of their own trips, which a phone's
+calendar reads with the secret address alone."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import icalendar
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.http.request import split_domain_port
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cadres.models import Cadre, Unit
+from common import calendar
+from common.text import positive_id
+from common.widgets import SearchableSelect
+from units.models import unit_label
+from units.scope import path_prefixes, subtree_condition
+
+from ..forms import cadre_label
+from ..models import FIRST_DATE, LAST_DATE, CalendarFeed, FieldTrip, TripMember, TripStatus, new_feed_token
+from ..workdays import holiday_name
+
+YEARS = range(FIRST_DATE.year, LAST_DATE.year + 1)
+# The legend of the trips' colours, as ``FieldTrip.status_tone`` gives them.
+STATUSES = [
+    (label, FieldTrip(status=value).status_tone)
+    for value, label in TripStatus.choices
+    if value != TripStatus.CANCELLED
+]
+MAX_TRIPS = 5000  # a month's trips placed on its days; past that the filters narrow it
+MAX_OPTIONS = 300  # a filter's choices
+MAX_NAMES = 3  # members named on a day of the grid, "+N" for the rest
+MAX_PER_DAY = 4  # trips shown on a day (a province's busy day has dozens), "+N" for the rest
+FEED_MAX_TRIPS = 1000
+FEED_PAST = datetime.timedelta(days=365)
+MAX_TOKEN = 64
+
+
+class TripDay(calendar.Day):
+    @property
+    def trips(self) -> tuple[FieldTrip, ...]:
+        return self.items
+
+    @property
+    def shown(self) -> tuple[FieldTrip, ...]:
+        return self.items[:MAX_PER_DAY]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.items) - MAX_PER_DAY)
+
+    @property
+    def holiday(self) -> str:
+        return holiday_name(self.date) if self.in_month else ""
+
+
+@dataclass(frozen=True)
+class SlimTrip:
+    """A trip's dates, enough to place it on the month's days."""
+
+    pk: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+    @property
+    def length(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+def trip_days(trip: FieldTrip | SlimTrip) -> list[datetime.date]:
+    return [trip.starts_on + datetime.timedelta(days=n) for n in range(trip.length)]
+
+
+# --- The month --------------------------------------------------------------------------------
+
+
+@require_GET
+def trip_calendar(request):
+    user = request.user
+    today = timezone.localdate()
+    month = calendar.parse_month(request.GET.get("month", ""), today, years=YEARS)
+    month_trips = (
+        FieldTrip.objects.visible_to(user)
+        .exclude(status=TripStatus.CANCELLED)
+        .filter(starts_on__lte=calendar.last_day(month), ends_on__gte=month)
+    )
+    unit = _chosen(Unit.objects.visible_to(user).with_parent_name(), request.GET.get("unit"))
+    cadre = _chosen(Cadre.objects.visible_to(user).select_related("unit"), request.GET.get("cadre"))
+    trips = month_trips
+    if unit is not None:
+        trips = trips.filter(
+            subtree_condition("organiser__path", unit.path) | subtree_condition("host__path", unit.path)
+        )
+    if cadre is not None:
+        trips = trips.filter(Exists(TripMember.objects.filter(trip=OuterRef("pk"), cadre=cadre)))
+    # The month placed on its days from narrow rows; only the trips a day shows are read whole.
+    slim = [
+        SlimTrip(*row)
+        for row in trips.order_by("starts_on", "ends_on", "pk").values_list("pk", "starts_on", "ends_on")[
+            : MAX_TRIPS + 1
+        ]
+    ]
+    placed = calendar.month_weeks(month, slim[:MAX_TRIPS], today, days_of=trip_days, day_class=TripDay)
+    shown = {item.pk for week in placed for day in week for item in day.shown}
+    full = (
+        FieldTrip.objects.select_related("host")
+        .only("starts_on", "ends_on", "topic", "status", "version", "host__name")
+        .prefetch_related(Prefetch("members", queryset=_members()))
+        .in_bulk(shown)
+    )
+    for trip in full.values():
+        _render_trip(trip)
+    weeks = [
+        [
+            TripDay(
+                date=day.date,
+                in_month=day.in_month,
+                is_today=day.is_today,
+                items=tuple(full.get(item.pk, item) for item in day.items),
+            )
+            for day in week
+        ]
+        for week in placed
+    ]
+    trips = slim
+    return render(
+        request,
+        "fieldwork/calendar.html",
+        {
+            "month": month,
+            "previous_month": calendar.shift_month(month, -1, years=YEARS),
+            "next_month": calendar.shift_month(month, 1, years=YEARS),
+            "this_month": today.replace(day=1),
+            "weekdays": calendar.WEEKDAYS,
+            "statuses": STATUSES,
+            "weeks": weeks,
+            "trip_days": [
+                day for week in weeks for day in week if day.in_month and (day.trips or day.holiday)
+            ],
+            "has_trips": bool(trips),
+            "truncated": len(trips) > MAX_TRIPS,
+            "max_trips": MAX_TRIPS,
+            "unit": unit,
+            "cadre": cadre,
+            "unit_select": _select("unit", _unit_choices(user, month_trips, unit), unit),
+            "cadre_select": _select("cadre", _cadre_choices(user, month_trips, cadre), cadre),
+            "filtered": unit is not None or cadre is not None,
+        },
+    )
+
+
+def _members():
+    """A trip's members, with their names only (the roster's rows are wide)."""
+    return (
+        TripMember.objects.select_related("cadre").only("trip_id", "days", "cadre__full_name").order_by("pk")
+    )
+
+
+def _render_trip(trip: FieldTrip) -> None:
+    """The trip as the grid's chip and the phone list's line, built once: a busy month shows a
+    trip on each of its days, twice."""
+    crew, crew_full = _crew(trip)
+    url, topic, status = trip.get_absolute_url(), trip.topic or "Đi cơ sở", trip.get_status_display()
+    people = format_html(
+        '<span class="d-block text-truncate opacity-75"><i class="bi bi-people"></i> {}</span>', crew
+    )
+    trip.chip = format_html(
+        '<a class="d-block small lh-sm text-decoration-none rounded px-1 py-1 mb-1 text-bg-{}" href="{}" '
+        'title="{} – {} ({}): {}"><span class="d-block text-truncate fw-semibold">{}</span>'
+        '<span class="d-block text-truncate">{}</span>{}</a>',
+        trip.status_tone,
+        url,
+        topic,
+        trip.host.name,
+        status.lower(),
+        crew_full,
+        topic,
+        trip.host.name,
+        people if crew else "",
+    )
+    trip.line = format_html(
+        '<li class="text-break mt-1"><a href="{}">{}</a> <span class="badge text-bg-{}">{}</span><br>'
+        '<span class="small text-body-secondary">{}{}</span></li>',
+        url,
+        topic,
+        trip.status_tone,
+        status,
+        trip.host.name,
+        f" · {crew}" if crew else "",
+    )
+
+
+def _crew(trip: FieldTrip) -> tuple[str, str]:
+    """The members' names, compact ("Nguyễn Văn An, Lê Thị Bình +2") and in full."""
+    names = [member.cadre.full_name for member in trip.members.all()]
+    compact = ", ".join(names[:MAX_NAMES])
+    if len(names) > MAX_NAMES:
+        compact += f" +{len(names) - MAX_NAMES}"
+    return compact, ", ".join(names)
+
+
+def _chosen(queryset, value: str | None):
+    """The record picked, if the user sees it; anything else is ignored."""
+    pk = positive_id((value or "").strip())
+    return queryset.filter(pk=pk).first() if pk else None
+
+
+def _unit_choices(user, month_trips, chosen: Unit | None) -> list[tuple[int, str]]:
+    """The units in scope that organise or host a trip of the month, and the units above those
+    (a district for its communes' trips), highest first when there are too many."""
+    paths = {
+        path
+        for pair in month_trips.order_by().values_list("organiser__path", "host__path").distinct()
+        for path in pair
+    }
+    prefixes = {prefix for path in paths for prefix in path_prefixes(path, Unit.steplen)}
+    units = list(
+        Unit.objects.visible_to(user)
+        .filter(path__in=prefixes)
+        .with_parent_name()
+        .order_by("depth", "path")
+        .values_list("pk", "path", "name", "parent_name")[:MAX_OPTIONS]
+    )
+    if chosen is not None and chosen.pk not in {pk for pk, *_ in units}:
+        units.append((chosen.pk, chosen.path, chosen.name, getattr(chosen, "parent_name", None)))
+    return [
+        (pk, unit_label(name, parent)) for pk, _path, name, parent in sorted(units, key=lambda row: row[1])
+    ]
+
+
+def _cadre_choices(user, month_trips, chosen: Cadre | None) -> list[tuple[int, str]]:
+    """The cadres in scope on a trip of the month."""
+    # Read from the month's trips, a few hundred cadres, not by probing the whole roster.
+    on_trips = (
+        TripMember.objects.filter(trip__in=month_trips.values("pk"))
+        .order_by()
+        .values_list("cadre_id", flat=True)
+        .distinct()
+    )
+    cadres = list(
+        Cadre.objects.visible_to(user)
+        .filter(pk__in=list(on_trips[: MAX_OPTIONS * 20]))
+        .select_related("unit")
+        .only("full_name", "unit__name", "unit__short_name")
+        .order_by("full_name", "pk")[:MAX_OPTIONS]
+    )
+    if chosen is not None and chosen not in cadres:
+        cadres.append(chosen)
+    return [(cadre.pk, cadre_label(cadre)) for cadre in cadres]
+
+
+def _select(name: str, choices: list[tuple[int, str]], chosen) -> str:
+    widget = SearchableSelect(
+        attrs={"class": "form-select", "id": f"id_{name}"}, choices=[("", "Tất cả"), *choices]
+    )
+    return widget.render(name, chosen.pk if chosen is not None else "")
+
+
+# --- The feed's settings ------------------------------------------------------------------------
+
+
+class FeedForm(forms.Form):
+    cadre = forms.ModelChoiceField(
+        label="Hồ sơ cán bộ của tôi",
+        queryset=Cadre.objects.none(),
+        required=False,
+        empty_label="— Không chọn —",
+        widget=SearchableSelect(attrs={"class": "form-select"}),
+        help_text="Lịch có thêm mọi đợt đi cơ sở có tên bạn trong danh sách cán bộ đi.",
+        error_messages={"invalid_choice": "Hồ sơ đã chọn không thuộc phạm vi của bạn."},
+    )
+
+    def __init__(self, *args, user, candidates: list[Cadre], current: Cadre | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["cadre"]
+        allowed = Cadre.objects.visible_to(user)
+        if current is not None:  # kept even after moving out of the user's units
+            allowed = allowed | Cadre.objects.filter(pk=current.pk)
+        field.queryset = allowed
+        # Offered: a bounded list; accepted: any cadre of the scope.
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((cadre.pk, cadre_label(cadre)) for cadre in candidates),
+        ]
+
+
+@require_http_methods(["GET", "POST"])
+def feed_settings(request):
+    user = request.user
+    feed = CalendarFeed.objects.filter(user=user).select_related("cadre__unit").first()
+    current = feed.cadre if feed else None
+    query = request.GET.get("q", "").strip()[:100]
+    candidates = _feed_candidates(user, query, current)
+    if request.method == "POST" and request.POST.get("action") == "renew":
+        CalendarFeed.objects.update_or_create(user=user, defaults={"token": new_feed_token()})
+        messages.success(
+            request,
+            "Đã tạo liên kết mới. Liên kết cũ không còn dùng được: hãy thêm lại lịch trên điện thoại.",
+        )
+        return redirect("fieldwork:feed")
+    form = FeedForm(
+        request.POST or None, user=user, candidates=candidates, current=current, initial={"cadre": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        CalendarFeed.objects.update_or_create(user=user, defaults={"cadre": form.cleaned_data["cadre"]})
+        messages.success(
+            request, "Đã lưu lịch đi cơ sở của bạn." if feed else "Đã tạo địa chỉ lịch đi cơ sở của bạn."
+        )
+        return redirect("fieldwork:feed")
+    return render(
+        request,
+        "fieldwork/feed.html",
+        {
+            "feed": feed,
+            "form": form,
+            "query": query,
+            "feed_url": request.build_absolute_uri(reverse("fieldwork:feed-ics", args=[feed.token]))
+            if feed
+            else "",
+        },
+    )
+
+
+def _feed_candidates(user, query: str, current: Cadre | None) -> list[Cadre]:
+    """The cadres offered as the user's own record: those found by ``query`` (by default the
+    user's name) and those of the user's own unit, and the one chosen."""
+    scope = Cadre.objects.visible_to(user)
+    wanted = Q(pk__in=[])
+    name = query or user.get_full_name()
+    if name:
+        wanted |= Q(pk__in=scope.search(name).values("pk"))
+    if user.unit_id and not query:
+        wanted |= Q(unit_id=user.unit_id)
+    cadres = list(scope.filter(wanted).select_related("unit").order_by("full_name", "pk")[:MAX_OPTIONS])
+    if current is not None and current not in cadres:
+        cadres.insert(0, current)
+    return cadres
+
+
+# --- The feed -----------------------------------------------------------------------------------
+
+
+@login_not_required  # a phone's calendar cannot sign in: the secret token is the key
+@require_GET
+def feed_ics(request, token: str):
+    if len(token) > MAX_TOKEN:
+        raise Http404
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    host, _port = split_domain_port(request.get_host())
+    ical = icalendar.Calendar()
+    ical.add("prodid", "-//Doan TNCS Ho Chi Minh//Di co so 1+2//VI")
+    ical.add("version", "2.0")
+    ical.add("calscale", "GREGORIAN")
+    ical.add("method", "PUBLISH")
+    ical.add("x-wr-calname", f"Đi cơ sở – {feed.user.get_full_name() or feed.user.username}")
+    ical.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    stamp = timezone.now()
+    for trip in feed_trips(feed, timezone.localdate()):
+        ical.add_component(_event(trip, uid=f"fieldtrip-{trip.pk}@{host}", stamp=stamp, request=request))
+    response = HttpResponse(ical.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="di-co-so.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def feed_trips(feed: CalendarFeed, today: datetime.date) -> list[FieldTrip]:
+    """The feed's trips: those the user registered (in their scope) and those of their own record
+    on the roster (wherever organised); not cancelled, from a year ago on, newest first."""
+    trips = FieldTrip.objects.visible_to(feed.user).filter(created_by=feed.user)
+    if feed.cadre_id:
+        trips = trips | FieldTrip.objects.filter(
+            Exists(TripMember.objects.filter(trip=OuterRef("pk"), cadre_id=feed.cadre_id))
+        )
+    return list(
+        trips.exclude(status=TripStatus.CANCELLED)
+        .filter(ends_on__gte=today - FEED_PAST)
+        .select_related("organiser", "host")
+        .prefetch_related(Prefetch("members", queryset=_members()), "activities")
+        .order_by("-starts_on", "-pk")[:FEED_MAX_TRIPS]
+    )
+
+
+def _event(trip: FieldTrip, *, uid: str, stamp: datetime.datetime, request) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", trip.version)
+    event.add("dtstart", trip.starts_on)
+    event.add("dtend", trip.ends_on + datetime.timedelta(days=1))  # exclusive, as all-day events end
+    event.add("summary", f"Đi cơ sở: {trip.topic or trip.host.name}")
+    event.add("location", trip.host.name)
+    event.add("transp", "TRANSPARENT")
+    event.add("url", request.build_absolute_uri(trip.get_absolute_url()))
+    event.add("description", _description(trip))
+    return event
+
+
+def _description(trip: FieldTrip) -> str:
+    members = ", ".join(
+        f"{member.cadre.full_name} ({_days(member.days)} ngày)" for member in trip.members.all()
+    )
+    lines = [
+        f"Đơn vị cử đi: {trip.organiser.name}",
+        f"Cơ sở đến: {trip.host.name}",
+        f"Cán bộ: {members}",
+    ]
+    if trip.topic:
+        lines.append(f"Chuyên đề: {trip.topic}")
+    if activities := [activity.name for activity in trip.activities.all()]:
+        lines.append(f"Hoạt động: {', '.join(activities)}")
+    lines += [
+        f"Trạng thái: {trip.get_status_display()}",
+        f"Hạn báo cáo: {trip.report_due_on:%d/%m/%Y}",
+    ]
+    return "\n".join(lines)
+
+
+def _days(days: Decimal) -> str:
+    """3 → "3", 2.5 → "2,5"."""
+    return f"{days.normalize():f}".replace(".", ",")
