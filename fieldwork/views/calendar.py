@@ -3,6 +3,7 @@ of days on phones) and each user's private iCalendar feed of their own trips, wh
 calendar reads with the secret address alone."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -112,14 +113,16 @@ def trip_calendar(request):
     ]
     placed = calendar.month_weeks(month, slim[:MAX_TRIPS], today, days_of=trip_days, day_class=TripDay)
     shown = {item.pk for week in placed for day in week for item in day.shown}
-    full = (
-        FieldTrip.objects.select_related("host")
-        .only("starts_on", "ends_on", "topic", "status", "version", "host__name")
-        .prefetch_related(Prefetch("members", queryset=_members()))
-        .in_bulk(shown)
-    )
-    for trip in full.values():
-        _render_trip(trip)
+    # Plain rows, not models: a busy month shows a hundred trips and their cadres.
+    crews = defaultdict(list)
+    for trip_id, name in (
+        TripMember.objects.filter(trip__in=shown).order_by("pk").values_list("trip_id", "cadre__full_name")
+    ):
+        crews[trip_id].append(name)
+    full = {
+        row["pk"]: _render_trip(row, crews[row["pk"]])
+        for row in FieldTrip.objects.filter(pk__in=shown).values("pk", "topic", "status", "host__name")
+    }
     weeks = [
         [
             TripDay(
@@ -166,43 +169,57 @@ def _members():
     )
 
 
-def _render_trip(trip: FieldTrip) -> None:
-    """The trip as the grid's chip and the phone list's line, built once: a busy month shows a
-    trip on each of its days, twice."""
-    crew, crew_full = _crew(trip)
-    url, topic, status = trip.get_absolute_url(), trip.topic or "Đi cơ sở", trip.get_status_display()
+@dataclass(frozen=True)
+class ShownTrip:
+    """A trip as the month shows it: the grid's chip and the phone list's line, built once (a
+    busy month shows a trip on each of its days, twice)."""
+
+    pk: int
+    chip: str
+    line: str
+
+
+STATUS_LABELS = dict(TripStatus.choices)
+TONES = {value: FieldTrip(status=value).status_tone for value in TripStatus.values}
+
+
+def _render_trip(row: dict, names: list[str]) -> ShownTrip:
+    crew, crew_full = _crew(names)
+    url = reverse("fieldwork:trip-detail", args=[row["pk"]])
+    topic, host, tone = row["topic"] or "Đi cơ sở", row["host__name"], TONES[row["status"]]
+    status = STATUS_LABELS[row["status"]]
     people = format_html(
         '<span class="d-block text-truncate opacity-75"><i class="bi bi-people"></i> {}</span>', crew
     )
-    trip.chip = format_html(
+    chip = format_html(
         '<a class="d-block small lh-sm text-decoration-none rounded px-1 py-1 mb-1 text-bg-{}" href="{}" '
         'title="{} – {} ({}): {}"><span class="d-block text-truncate fw-semibold">{}</span>'
         '<span class="d-block text-truncate">{}</span>{}</a>',
-        trip.status_tone,
+        tone,
         url,
         topic,
-        trip.host.name,
+        host,
         status.lower(),
         crew_full,
         topic,
-        trip.host.name,
+        host,
         people if crew else "",
     )
-    trip.line = format_html(
+    line = format_html(
         '<li class="text-break mt-1"><a href="{}">{}</a> <span class="badge text-bg-{}">{}</span><br>'
         '<span class="small text-body-secondary">{}{}</span></li>',
         url,
         topic,
-        trip.status_tone,
+        tone,
         status,
-        trip.host.name,
+        host,
         f" · {crew}" if crew else "",
     )
+    return ShownTrip(row["pk"], chip, line)
 
 
-def _crew(trip: FieldTrip) -> tuple[str, str]:
+def _crew(names: list[str]) -> tuple[str, str]:
     """The members' names, compact ("Nguyễn Văn An, Lê Thị Bình +2") and in full."""
-    names = [member.cadre.full_name for member in trip.members.all()]
     compact = ", ".join(names[:MAX_NAMES])
     if len(names) > MAX_NAMES:
         compact += f" +{len(names) - MAX_NAMES}"
@@ -247,16 +264,16 @@ def _cadre_choices(user, month_trips, chosen: Cadre | None) -> list[tuple[int, s
         .values_list("cadre_id", flat=True)
         .distinct()
     )
-    cadres = list(
+    rows = (
         Cadre.objects.visible_to(user)
         .filter(pk__in=list(on_trips[: MAX_OPTIONS * 20]))
-        .select_related("unit")
-        .only("full_name", "unit__name", "unit__short_name")
-        .order_by("full_name", "pk")[:MAX_OPTIONS]
+        .order_by("full_name", "pk")
+        .values_list("pk", "full_name", "unit__short_name", "unit__name")[:MAX_OPTIONS]
     )
-    if chosen is not None and chosen not in cadres:
-        cadres.append(chosen)
-    return [(cadre.pk, cadre_label(cadre)) for cadre in cadres]
+    choices = [(pk, f"{name} – {short or unit}" if unit else name) for pk, name, short, unit in rows]
+    if chosen is not None and chosen.pk not in {pk for pk, _ in choices}:
+        choices.append((chosen.pk, cadre_label(chosen)))
+    return choices
 
 
 def _select(name: str, choices: list[tuple[int, str]], chosen) -> str:
