@@ -57,6 +57,22 @@ class VersionedFormMixin(forms.Form):
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = self.instance.current_version()
 
+    def saved_by(self, save) -> bool:
+        """Run ``save()`` (a service saving this form's object): a stale edit or a rule the
+        service refuses (``ValidationError``) becomes the form's error, and False."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            save()
+        except StaleEditError as error:
+            self.refuse_stale(error)
+        except ValidationError as error:
+            for message in error.messages:
+                self.add_error(None, message)
+        else:
+            return True
+        return False
+
     def save(self, commit: bool = True):
         """Saved with the version check (``save_checked``) when committed; with ``commit=False``
         the caller saves through ``instance.save_checked(form.base_version)``."""

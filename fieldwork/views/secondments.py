@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from cadres.history import history_entries
 from common.dates import today
 from common.lists import paginate
-from common.models import StaleEditError
 
 from ..forms import SecondmentFinishForm, SecondmentForm
 from ..history import secondment_sources
@@ -69,17 +68,17 @@ def secondment_create(request):
 def secondment_edit(request, pk: int):
     secondment = get_managed_secondment(request.user, pk)
     form = SecondmentForm(request.POST or None, instance=secondment, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            secondment_save(secondment=form.instance, user=request.user, base_version=form.base_version)
-        except StaleEditError as error:
-            form.refuse_stale(error)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "Đã lưu đợt tăng cường cơ sở.")
-            return redirect(secondment)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_by(
+            lambda: secondment_save(
+                secondment=form.instance, user=request.user, base_version=form.base_version
+            )
+        )
+    ):
+        messages.success(request, "Đã lưu đợt tăng cường cơ sở.")
+        return redirect(secondment)
     return render(
         request,
         "fieldwork/secondment_form.html",
@@ -110,19 +109,10 @@ def secondment_detail(request, pk: int):
 def secondment_finish(request, pk: int):
     secondment = get_managed_secondment(request.user, pk)
     form = SecondmentFinishForm(request.POST or None, instance=secondment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            finish_secondment(secondment=form.instance, base_version=form.base_version)
-        except StaleEditError as error:
-            form.refuse_stale(error)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request, "Đã lưu báo cáo kết thúc tăng cường cơ sở; chức vụ tại cơ sở đã kết thúc."
-            )
-            return redirect(secondment)
+    finish = lambda: finish_secondment(secondment=form.instance, base_version=form.base_version)  # noqa: E731
+    if request.method == "POST" and form.is_valid() and form.saved_by(finish):
+        messages.success(request, "Đã lưu báo cáo kết thúc tăng cường cơ sở; chức vụ tại cơ sở đã kết thúc.")
+        return redirect(secondment)
     return render(request, "fieldwork/secondment_finish.html", {"form": form, "secondment": secondment})
 
 

@@ -120,9 +120,11 @@ def _created_message(trip: FieldTrip) -> str:
 def trip_edit(request, pk: int):
     trip = get_trip_for_user(request.user, pk)
     form = TripForm(request.POST or None, instance=trip, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trip_save(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_by(
+            lambda: trip_save(
                 trip=form.instance,
                 cadres=form.cleaned_data["cadres"],
                 days=form.cleaned_data["days"],
@@ -130,14 +132,10 @@ def trip_edit(request, pk: int):
                 base_version=form.base_version,
                 activities=form.cleaned_data["activities"],
             )
-        except StaleEditError as error:
-            form.refuse_stale(error)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "Đã lưu đợt đi cơ sở.")
-            return redirect(trip)
+        )
+    ):
+        messages.success(request, "Đã lưu đợt đi cơ sở.")
+        return redirect(trip)
     return render(
         request,
         "fieldwork/trip_form.html",
@@ -251,22 +249,20 @@ def trip_status(request, pk: int):
 def trip_report(request, pk: int):
     trip = get_trip_for_user(request.user, pk)
     form = TripReportForm(request.POST or None, request.FILES or None, instance=trip)
-    if request.method == "POST" and form.is_valid():
-        try:
-            file_report(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.saved_by(
+            lambda: file_report(
                 trip=form.instance,
                 base_version=form.base_version,
                 files=form.cleaned_data["files"],
                 user=request.user,
             )
-        except StaleEditError as error:
-            form.refuse_stale(error)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "Đã lưu báo cáo kết quả đợt đi cơ sở.")
-            return redirect(trip)
+        )
+    ):
+        messages.success(request, "Đã lưu báo cáo kết quả đợt đi cơ sở.")
+        return redirect(trip)
     return render(
         request,
         "fieldwork/trip_report.html",
