@@ -144,3 +144,30 @@ def test_another_province_does_not_see_it(tree, province_editor, lan, make_cadre
     stranger = UserFactory(unit=tree.other_province)
     secondment = Secondment.objects.get()
     assert client_for(stranger).get(secondment.get_absolute_url()).status_code == 404
+
+
+def test_a_merge_moves_the_trips_and_secondments_of_the_merged_unit(
+    tree, province_editor, system_admin, lan, make_trip
+):
+    from cadres.merge import unit_merge
+
+    visit = make_trip(tree.province, tree.commune_b, [lan], starts_on=datetime.date(2026, 3, 9))
+    own = make_trip(tree.commune_b, tree.branch_b, [lan], starts_on=datetime.date(2026, 3, 16))
+    client_for(province_editor).post(
+        reverse("fieldwork:secondment-create"),
+        secondment_data(tree, lan, host=tree.commune_b.pk, starts_on="2026-04-01", ends_on="2026-07-31"),
+    )
+    unit_merge(
+        sources=[tree.commune_b],
+        target=tree.commune_a,
+        new_target=None,
+        parent=None,
+        effective_on=datetime.date(2026, 7, 1),
+        decision_number="9-QĐ",
+        user=system_admin,
+    )
+    visit.refresh_from_db()
+    own.refresh_from_db()
+    assert visit.host == tree.commune_a
+    assert own.organiser == tree.commune_a and own.host == tree.branch_b  # the chi đoàn moved under A
+    assert Secondment.objects.get().host == tree.commune_a
