@@ -546,10 +546,12 @@ class SecondmentYear(models.Model):
     """The working days a secondment counts in one calendar year, written by
     ``Secondment``'s service on every save, so that a year's figures add them up in SQL."""
 
-    secondment = models.ForeignKey(Secondment, on_delete=models.CASCADE, related_name="years")
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    days = models.DecimalField(max_digits=4, decimal_places=1)
+    secondment = models.ForeignKey(
+        Secondment, verbose_name="tăng cường cơ sở", on_delete=models.CASCADE, related_name="years"
+    )
+    cadre = models.ForeignKey(Cadre, verbose_name="cán bộ", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    days = models.DecimalField("số ngày làm việc", max_digits=4, decimal_places=1)
 
     objects = SecondmentYearQuerySet.as_manager()
 
