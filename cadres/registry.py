@@ -1,5 +1,6 @@
 """Extension points: how other apps add to the cadre's page, the 2C CV, the cadre's history,
-the unit merge, the dashboard and the access log — without ``cadres`` importing them.
+the unit merge, the dashboard, the cadres' ratings and the access log — without ``cadres``
+importing them.
 
 Apps above ``cadres`` (planning, training, fieldwork) register from their ``AppConfig.ready()``;
 ``cadres`` and ``reports`` read the registrations. One registration per kind and key:
@@ -13,6 +14,7 @@ history source     ``register_history_source(HistorySource)``    cadre history (
 merge participant  ``register_merge_participant(participant)``   unit merge (merge.py)
 dashboard          ``register_dashboard(DashboardProvider)``     dashboard (reports/views.py)
 planned posts      ``register_planned_posts(PlannedPosts)``      training needs (training/needs.py)
+ratings            ``register_ratings(RatingsProvider)``         annual review (planning/services)
 access-log action  ``register_access_action(value, label)``      AccessLog (models/access.py)
 =================  ===========================================  =================================
 
@@ -385,6 +387,49 @@ def planned_posts(user: User) -> list[PlannedPost]:
 def planned_cadre_ids(user: User) -> set[int]:
     """The cadres of the succession plans ``user`` may see."""
     return {post.cadre_id for post in planned_posts(user)}
+
+
+# Ratings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A cadre's latest decided yearly classification (đánh giá, xếp loại): what the
+    succession review weighs without reading the evaluation's models. ``failed`` is "không
+    hoàn thành nhiệm vụ", a reason to take a candidate out of the plan (DOMAIN.md §8)."""
+
+    year: int
+    label: str  # "Hoàn thành tốt nhiệm vụ"
+    failed: bool
+
+
+@dataclass(frozen=True)
+class RatingsProvider:
+    """``provider(cadre_ids)`` returns ``{cadre_id: Rating}`` for those of ``cadre_ids`` rated
+    at least once (one query): the fieldwork app registers it; planning's review assistant
+    reads it through ``latest_ratings``. The ids come from records the caller already scoped."""
+
+    key: str
+    provider: Callable[[Iterable[int]], Mapping[int, Rating]]
+    order: int = 100
+
+
+ratings_providers: Kind[RatingsProvider] = Kind("ratings provider")
+
+
+def register_ratings(provider: RatingsProvider) -> RatingsProvider:
+    return ratings_providers.add(provider)
+
+
+def latest_ratings(cadre_ids: Iterable[int]) -> dict[int, Rating]:
+    """Each cadre's latest rating among the providers' (none without a provider)."""
+    ids = list(cadre_ids)
+    found: dict[int, Rating] = {}
+    for provider in ratings_providers:
+        for cadre_id, rating in provider.provider(ids).items():
+            if cadre_id not in found or rating.year > found[cadre_id].year:
+                found[cadre_id] = rating
+    return found
 
 
 # Access-log actions --------------------------------------------------------------------------

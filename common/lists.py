@@ -166,18 +166,19 @@ def paginate(request, queryset: QuerySet, *, per_page: int = PER_PAGE, count: in
     return ListPage(rows, number, total, per_page, links)
 
 
-def paginate_list(request, rows: list, *, per_page: int = PER_PAGE) -> ListPage:
-    """A page of rows computed in Python (a few thousand at most), by page number alone."""
+def paginate_list(request, rows: list, *, per_page: int = PER_PAGE, param: str = "page") -> ListPage:
+    """A page of rows computed in Python (a few thousand at most), by page number alone, read
+    from ``param`` (another name than "page" when a second list on the page has its own pages)."""
     total = len(rows)
     num_pages = max(1, math.ceil(total / per_page))
-    number = _page_number(request.GET.get("page"), num_pages)
+    number = _page_number(request.GET.get(param), num_pages)
     links = {}
     if number > 1:
-        links["first"] = {"page": None}
-        links["previous"] = {"page": number - 1 if number > 2 else None}
+        links["first"] = {param: None}
+        links["previous"] = {param: number - 1 if number > 2 else None}
     if number < num_pages:
-        links["next"] = {"page": number + 1}
-        links["last"] = {"page": num_pages}
+        links["next"] = {param: number + 1}
+        links["last"] = {param: num_pages}
     start = (number - 1) * per_page
     return ListPage(rows[start : start + per_page], number, total, per_page, links)
 

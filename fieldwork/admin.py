@@ -10,6 +10,7 @@ from accounts.admin_scope import SafeAutocompleteSelect, ScopedAdminMixin
 from cadres.admin import HistoryAdmin, SystemWideCatalogueMixin
 from common.forms import VersionedAdminMixin
 
+from .evaluation import admin as evaluation_admin  # noqa: F401 (registers the evaluation's admins)
 from .models import (
     ActivityKind,
     CalendarFeed,

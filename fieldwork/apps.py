@@ -10,6 +10,7 @@ class FieldworkConfig(AppConfig):
         from cadres import registry
 
         from . import dashboard, history, merge, sections
+        from .evaluation import hooks as evaluation
 
         registry.register_profile_section(
             registry.ProfileSection(
@@ -37,3 +38,9 @@ class FieldworkConfig(AppConfig):
         registry.register_dashboard(
             registry.DashboardProvider(key="fieldwork", provider=dashboard.dashboard, order=30)
         )
+        registry.register_history_source(evaluation.HISTORY_SOURCE)
+        registry.register_merge_participant(evaluation.MERGE_PARTICIPANT)
+        registry.register_dashboard(
+            registry.DashboardProvider(key="fieldwork-evaluations", provider=evaluation.dashboard, order=35)
+        )
+        registry.register_ratings(registry.RatingsProvider(key="fieldwork", provider=evaluation.ratings))

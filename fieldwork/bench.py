@@ -1,7 +1,9 @@
 """The field-work pages in ``make bench`` (see ``common.benchmarks``): the trip list (beside Django
 admin's trip change list), the "1+2" progress of the year, the calendar of the busiest month,
-the page of the largest trip, and the secondments with one's page, for the province editor and
-the commune editor."""
+the page of the largest trip, the secondments with one's page, and the evaluation's summary of
+the latest year (beside admin's evaluation change list) with the printed list of its largest
+unit, a decided evaluation's page and its printed form, for the province editor and the commune
+editor."""
 
 import datetime
 
@@ -11,15 +13,19 @@ from django.db.models.functions import TruncMonth
 from accounts.models import User
 from common.benchmarks import COMMUNE_EDITOR, PROVINCE_EDITOR, BenchContext, BenchPage
 
+from .evaluation.document_views import MAX_PDF_ROWS
+from .evaluation.models import Evaluation, EvaluationStatus, Period
 from .models import FieldTrip, Secondment
 
 ADMIN_TRIPS = BenchPage("admin_fieldtrip_changelist", "/admin/fieldwork/fieldtrip/", user="admin")
+ADMIN_EVALUATIONS = BenchPage("admin_evaluation_changelist", "/admin/fieldwork/evaluation/", user="admin")
 
 
 def pages(context: BenchContext) -> list[BenchPage]:
     found = []
     for username in (PROVINCE_EDITOR, COMMUNE_EDITOR):
-        found += _fieldwork_pages(User.objects.select_related("unit").get(username=username))
+        user = User.objects.select_related("unit").get(username=username)
+        found += _fieldwork_pages(user) + _evaluation_pages(user)
     return found
 
 
@@ -44,6 +50,52 @@ def _fieldwork_pages(user: User) -> list[BenchPage]:
         found.append(
             BenchPage("fieldwork_secondment_detail", f"/fieldwork/secondments/{secondment.pk}/", user=name)
         )
+    return found
+
+
+def _evaluation_pages(user: User) -> list[BenchPage]:
+    name = user.username
+    evaluations = Evaluation.objects.visible_to(user).filter(period=Period.YEAR)
+    year = evaluations.order_by("-year").values_list("year", flat=True).first()
+    params = {"year": year, "period": Period.YEAR} if year else {}
+    found = [
+        BenchPage(
+            "fieldwork_evaluation_summary",
+            "/fieldwork/evaluations/",
+            params,
+            user=name,
+            baseline=ADMIN_EVALUATIONS,
+        )
+    ]
+    if year is None:
+        return found
+    of_year = evaluations.filter(year=year)
+    # The largest list a PDF is made of (a larger one is refused with a message).
+    largest = (
+        of_year.values("unit")
+        .annotate(size=Count("pk"))
+        .filter(size__lte=MAX_PDF_ROWS)
+        .order_by("-size", "unit")
+        .first()
+    )
+    if largest is not None:
+        found.append(
+            BenchPage(
+                "fieldwork_evaluation_list_pdf",
+                "/fieldwork/evaluations/list.pdf",
+                {**params, "unit": largest["unit"]},
+                user=name,
+                runs=5,  # seconds each when the list is long
+            )
+        )
+    shown = (
+        of_year.filter(status=EvaluationStatus.DECIDED).order_by("pk").first()
+        or of_year.order_by("pk").first()
+    )
+    found += [
+        BenchPage("fieldwork_evaluation_detail", f"/fieldwork/evaluations/{shown.pk}/", user=name),
+        BenchPage("fieldwork_evaluation_pdf", f"/fieldwork/evaluations/{shown.pk}.pdf", user=name),
+    ]
     return found
 
 

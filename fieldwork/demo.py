@@ -16,6 +16,8 @@ demo's day (``cadres.demo.demo_anchor``), so that the progress page has somethin
   which the commune editor sees. Not to the ward the planning demo leaves without a Phó Bí thư:
   that vacancy stays for the vacancies page.
 - The province editor ``tinhdoan`` has a calendar feed of her own trips.
+- Then the year's evaluations of the province-level offices and the demo commune, their
+  field-work criterion scored from these trips (``fieldwork.evaluation.demo``).
 
 A cadre's trips never overlap each other or their secondment: each week a cadre joins at most
 one trip, held within that week, and the weeks of the secondment are left out. Up to
@@ -51,6 +53,7 @@ from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
 from units.models import Sector
 from units.scope import subtree_condition
 
+from .evaluation import demo as evaluation_demo
 from .models import (
     COUNTED,
     ActivityKind,
@@ -277,17 +280,30 @@ class Office:
 
 
 def seed(*, seed: int, log: Callable[[str], None], cadres: int = 0, **options) -> None:
-    """``seed_demo``'s part for this app."""
-    started = time.monotonic()
+    """``seed_demo``'s part for this app: the trips, then the evaluations of the year (which
+    score the trips' days)."""
     province = Unit.objects.filter(code=PROVINCE_CODE).first()
     if province is None:
         log("Đi cơ sở: chưa có đơn vị mẫu, bỏ qua.")
         return
+    anchor = demo_anchor(seed)
+    seed_trips(province, anchor=anchor, seed=seed, log=log)
+    offices = Unit.objects.active().filter(subtree_condition("path", province.path), level__in=OFFICE_LEVELS)
+    evaluation_demo.seed(
+        offices=list(offices.order_by("path")),
+        commune=Unit.objects.filter(code=DEMO_COMMUNE_CODE).first(),
+        anchor=anchor,
+        seed=seed,
+        log=log,
+    )
+
+
+def seed_trips(province: Unit, *, anchor: datetime.date, seed: int, log: Callable[[str], None]) -> None:
+    started = time.monotonic()
     trips = FieldTrip.objects.filter(subtree_condition("organiser__path", province.path))
     if trips.exists():
         log(f"Đi cơ sở: đã có {trips.count()} đợt, không thêm.")
         return
-    anchor = demo_anchor(seed)
     with transaction.atomic():
         builder = YearBuilder(province, anchor=anchor, seed=seed)
         if not builder.offices:

@@ -610,3 +610,12 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Lịch của {self.user}"
+
+
+# The annual evaluation lives in its own module (fieldwork/evaluation/); Django finds its models here.
+from .evaluation.models import (  # noqa: E402, F401
+    Criterion,
+    Evaluation,
+    Scheme,
+    Score,
+)

@@ -1,16 +1,18 @@
 """What field work shows on the cadre's page (registered in apps.py through cadres.registry):
 the "Đi cơ sở" card — this year's days against the quota, the last years' totals, the recent
-trips and the secondments — in a constant number of queries."""
+trips and the secondments — and the "Đánh giá, xếp loại" card, each in a constant number of
+queries."""
 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import HttpRequest
 
 from cadres.models import Cadre
 from common.dates import today
 
+from .evaluation.models import Evaluation, format_points
 from .models import COUNTED, FieldTrip, Secondment, SecondmentYear, TripMember
 from .services import QuotaBook
 
@@ -79,6 +81,13 @@ def trips_section(request: HttpRequest, cadre: Cadre) -> dict:
 
 
 def evaluations_section(request: HttpRequest, cadre: Cadre) -> dict:
-    """The cadre's yearly evaluations. They arrive with this area's issue; until then the card
-    says there are none."""
-    return {}
+    """The cadre's evaluations, newest first (a year's own before its quarters), each linking to
+    its page when the user sees it: one rated by a unit outside the user's subtree (before the
+    cadre moved) is listed without a link. One query."""
+    visible = Evaluation.objects.visible_to(request.user).filter(pk=OuterRef("pk"))
+    evaluations = list(
+        cadre.evaluations.annotate(linked=Exists(visible)).order_by("-year", "-period")  # "year" after "q3"
+    )
+    for evaluation in evaluations:
+        evaluation.points_text = format_points(evaluation.points)
+    return {"evaluations": evaluations} if evaluations else {}

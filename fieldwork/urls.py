@@ -1,5 +1,7 @@
 from django.urls import path
 
+from .evaluation import document_views as evaluation_documents
+from .evaluation import views as evaluations
 from .views import calendar, progress, secondments, trips
 
 app_name = "fieldwork"
@@ -26,4 +28,17 @@ urlpatterns = [
     path("calendar/", calendar.trip_calendar, name="calendar"),
     path("calendar/feed/", calendar.feed_settings, name="feed"),
     path("calendar/<str:token>.ics", calendar.feed_ics, name="feed-ics"),
+    # The annual evaluation (đánh giá, xếp loại).
+    path("evaluations/", evaluations.evaluation_summary, name="evaluations"),
+    path("evaluations/open/", evaluations.evaluation_open, name="evaluation-open"),
+    path("evaluations/decide/", evaluations.evaluations_decide, name="evaluations-decide"),
+    path("evaluations/list.pdf", evaluation_documents.evaluations_pdf, name="evaluations-pdf"),
+    path("evaluations/list.xlsx", evaluation_documents.evaluations_xlsx, name="evaluations-xlsx"),
+    path("evaluations/<int:pk>/", evaluations.evaluation_detail, name="evaluation-detail"),
+    path("evaluations/<int:pk>/self/", evaluations.evaluation_self, name="evaluation-self"),
+    path("evaluations/<int:pk>/review/", evaluations.evaluation_review, name="evaluation-review"),
+    path("evaluations/<int:pk>/decide/", evaluations.evaluation_decide, name="evaluation-decide"),
+    path("evaluations/<int:pk>/delete/", evaluations.evaluation_delete, name="evaluation-delete"),
+    path("evaluations/<int:pk>/history/", evaluations.evaluation_history, name="evaluation-history"),
+    path("evaluations/<int:pk>.pdf", evaluation_documents.evaluation_pdf, name="evaluation-pdf"),
 ]

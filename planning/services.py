@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cadres import registry
 from cadres.models import Appointment, Cadre, Discipline, Position
 from common.dates import today
 from common.models import change_reason
@@ -235,8 +236,9 @@ def start_review(plan: SuccessionPlan, *, year: int, summary: str = "", user) ->
 
 def proposals_for(plan: SuccessionPlan, year: int) -> list[tuple[Candidate, str, str]]:
     """The candidates the assistant proposes to take out, with the reason and what it found:
-    past the age limit for the term, left, appointed to the post, or disciplined since the last
-    approval. A constant number of queries."""
+    past the age limit for the term, left, appointed to the post, disciplined since the last
+    approval, or rated "không hoàn thành nhiệm vụ" in their latest yearly evaluation
+    (``cadres.registry.latest_ratings``). A constant number of queries."""
     from cadres.standards import StandardBook
 
     book = StandardBook()
@@ -254,6 +256,7 @@ def proposals_for(plan: SuccessionPlan, year: int) -> list[tuple[Candidate, str,
         .order_by("decided_on")
         .values_list("cadre_id", "decided_on")
     )
+    ratings = registry.latest_ratings(cadre_ids)
     found = []
     for candidate in candidates:
         cadre = candidate.cadre
@@ -277,6 +280,10 @@ def proposals_for(plan: SuccessionPlan, year: int) -> list[tuple[Candidate, str,
                     RemovalReason.DISCIPLINE,
                     f"Có quyết định kỷ luật ngày {disciplined[cadre.pk]:%d/%m/%Y}.",
                 )
+            )
+        elif (rating := ratings.get(cadre.pk)) and rating.failed:
+            found.append(
+                (candidate, RemovalReason.FAILED_DUTIES, f"Xếp loại năm {rating.year}: {rating.label}.")
             )
     return found
 

@@ -44,11 +44,16 @@ from cadres.models import (
     UnitMerge,
 )
 from cadres.services import appointment_add
+from fieldwork.evaluation.services import record_step, scheme_for
 from fieldwork.models import (
     ActivityKind,
     CalendarFeed,
+    Criterion,
+    Evaluation,
     FieldTrip,
     Quota,
+    Scheme,
+    Score,
     Secondment,
     SecondmentYear,
     TripAttachment,
@@ -255,6 +260,20 @@ EXPECTED: dict[str, Expect] = {
     "fieldwork:feed": Expect(signed_in(200, 200)),
     # A phone's calendar cannot sign in: the secret in the address is the key, whoever asks.
     "fieldwork:feed-ics": Expect(signed_in(200, 405), on=CalendarFeed, anonymous=(200, 405)),
+    # The annual evaluation; the world's is reviewed by the collective, waiting for the decision
+    # (fieldwork_records): its self-assessment is closed (back to its page with the message).
+    "fieldwork:evaluations": Expect(signed_in(200, 405)),
+    "fieldwork:evaluation-open": Expect(editors(signed_in())),
+    "fieldwork:evaluations-decide": Expect(post_only(approvers(signed_in()))),
+    "fieldwork:evaluations-pdf": Expect(signed_in(200, 405)),
+    "fieldwork:evaluations-xlsx": Expect(signed_in(200, 405)),
+    "fieldwork:evaluation-detail": Expect(get_only(in_scope()), on=Evaluation),
+    "fieldwork:evaluation-self": Expect(editors(in_scope(302, 302)), on=Evaluation),
+    "fieldwork:evaluation-review": Expect(editors(in_scope()), on=Evaluation),
+    "fieldwork:evaluation-decide": Expect(approvers(in_scope()), on=Evaluation),
+    "fieldwork:evaluation-delete": Expect(editors(in_scope(200, 302)), on=Evaluation),
+    "fieldwork:evaluation-history": Expect(get_only(in_scope()), on=Evaluation),
+    "fieldwork:evaluation-pdf": Expect(get_only(in_scope()), on=Evaluation),
     "cadres:unit-list": Expect(signed_in()),
     "cadres:unit-merge": Expect(admins(signed_in())),
     "cadres:unit-detail": Expect(in_scope(), on=Unit),
@@ -375,6 +394,21 @@ ADMIN_MODELS: dict[type[models.Model], dict[str, Expect]] = {
     SecondmentYear: READ_ONLY,
     CalendarFeed: READ_ONLY,
     Secondment: {**NO_ADD, "delete": Expect(admins(in_scope(403, 403)), post_data={"post": "yes"})},
+    # The seeded scheme has rated the world's evaluations: it and its criteria stay as they were
+    # (a new scheme from a later year is added instead). Criteria are added on their scheme's page.
+    Scheme: {
+        "add": CATALOGUE["add"],
+        "change": Expect(admins(signed_in(200, 403))),
+        "delete": Expect(admins(refused(403)), post_data={"post": "yes"}),
+    },
+    Criterion: {
+        **NO_ADD,
+        "change": Expect(admins(signed_in(200, 403))),
+        "delete": Expect(admins(refused(403)), post_data={"post": "yes"}),
+    },
+    # Evaluations change through the app's steps; admin shows them.
+    Evaluation: READ_ONLY,
+    Score: READ_ONLY,
     # Units are dissolved, never deleted: only a superuser deletes one, and not one with cadres.
     Unit: {
         "delete": Expect(admins(scoped(system_admin_only(signed_in(200, 200)))), post_data={"post": "yes"})
@@ -609,7 +643,9 @@ def fieldwork_records(unit: Unit, *, name: str, author: User) -> dict:
     )
     feed = CalendarFeed.objects.create(user=UserFactory(unit=unit), cadre=traveller)
     attachment = TripAttachment.objects.create(trip=trip, name="Biên bản.pdf", size=8, uploaded_by=author)
+    rated = CadreFactory(unit=unit, full_name=f"{name} (đánh giá)")
     return {
+        **evaluation_records(unit, rated, author=author),
         FieldTrip: trip,
         TripMember: trip.members.get(),
         Secondment: secondment,
@@ -617,6 +653,19 @@ def fieldwork_records(unit: Unit, *, name: str, author: User) -> dict:
         CalendarFeed: feed,
         TripAttachment: attachment,
     }
+
+
+def evaluation_records(unit: Unit, cadre: Cadre, *, author: User) -> dict:
+    """``cadre``'s evaluation for 2026, self-assessed and reviewed, waiting for the decision."""
+    evaluation = Evaluation.objects.create(
+        cadre=cadre, unit=unit, year=2026, period="year", scheme=scheme_for(2026), created_by=author
+    )
+    points = {criterion.pk: criterion.max_points * 8 / 10 for criterion in evaluation.scheme.criteria.all()}
+    for step in ("self", "review"):
+        evaluation = record_step(
+            evaluation, step=step, points=points, comment="", user=author, base_version=None
+        )
+    return {Evaluation: evaluation, Score: evaluation.scores.first()}
 
 
 def jobs_of(user: User) -> dict[type[models.Model], models.Model]:
@@ -646,6 +695,8 @@ def system_wide() -> dict[type[models.Model], models.Model]:
         TrainingRules: TrainingRules.objects.get(),
         ActivityKind: ActivityKind.objects.order_by("pk").first(),
         Quota: Quota.objects.order_by("pk").first(),
+        Scheme: Scheme.objects.get(from_year=2025),
+        Criterion: Criterion.objects.order_by("pk").first(),
     }
     for row in rows.values():
         row.save()
@@ -739,7 +790,7 @@ def app_arguments(url: Url, objects: dict) -> list[dict]:
             else objects[FieldTrip]
             if on in TRIP_RECORDS
             else objects[on]
-            if on in {Secondment}
+            if on in {Secondment, Evaluation}
             else objects[Cadre]
         ).pk
         if on

@@ -17,7 +17,16 @@ from django.urls import get_resolver, reverse
 from cadres.models import Appointment, Cadre, Commendation, Discipline, Position, PositionStandard, Unit
 from common.forms import VersionedFormMixin
 from common.models import StaleEditError, VersionedModel
-from fieldwork.models import ActivityKind, FieldTrip, Quota, Secondment, TripMember
+from fieldwork.evaluation.services import open_evaluations, record_step
+from fieldwork.models import (
+    ActivityKind,
+    Criterion,
+    FieldTrip,
+    Quota,
+    Scheme,
+    Secondment,
+    TripMember,
+)
 from fieldwork.services import secondment_save, trip_save
 from planning.models import (
     AnnualReview,
@@ -46,6 +55,9 @@ NOT_EDITED = {
     "fieldwork.TripAttachment": "a report's file: uploaded or deleted, never edited",
     "fieldwork.SecondmentYear": "derived: rewritten from its secondment's dates on every save",
     "fieldwork.CalendarFeed": "one user's own calendar address: only its owner changes it, by a button",
+    "fieldwork.Score": (
+        "a criterion's points at each step, written by the step's service under its evaluation's version"
+    ),
     "planning.ReviewProposal": (
         "the review assistant's finding: accepted or rejected by a button, under the plan's lock"
     ),
@@ -125,9 +137,15 @@ def test_it_checks_the_version_in_every_edit_form():
     assert not unchecked
 
 
+# Versioned models that admin only shows: the app's forms edit them, and the test named proves
+# their refusal.
+APP_ONLY = {"fieldwork.Evaluation": "test_it_refuses_a_stale_evaluation_step_and_keeps_the_first"}
+
+
 def test_it_proves_the_refusal_for_every_versioned_model():
     versioned = {label(model) for model in project_models() if issubclass(model, VersionedModel)}
-    assert {label(case.model) for case in ADMIN_CASES} == versioned
+    assert {label(case.model) for case in ADMIN_CASES} | set(APP_ONLY) == versioned
+    assert all(callable(globals().get(test)) for test in APP_ONLY.values())
 
 
 # --- Two forms open on one record --------------------------------------------------------------
@@ -172,8 +190,8 @@ def make(model, tree, make_cadre, province_editor):
         return enrollment
     if model in (FieldTrip, TripMember, Secondment):
         return fieldwork_record(model, tree, make_cadre, province_editor)
-    if model in (CourseKind, SkillStandard, TrainingRules, ActivityKind, Quota):
-        record = model.objects.order_by("pk").first()  # seeded (training.0002)
+    if model in (CourseKind, SkillStandard, TrainingRules, ActivityKind, Quota, Scheme, Criterion):
+        record = model.objects.order_by("pk").first()  # seeded (training.0002, fieldwork.0002, 0004)
         record.save()
         return record
     if model in (Term, StaffingNorm, StructureTarget, PlanningRules):
@@ -268,6 +286,8 @@ ADMIN_CASES = [
     Case(FieldTrip, "topic", "Kiểm tra quý I", "Kiểm tra quý II"),
     Case(TripMember, "days", "1.5", "2.0"),
     Case(Secondment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
+    Case(Scheme, "source", "Quy định 01", "Quy định 02"),
+    Case(Criterion, "name", "Phẩm chất chính trị (sửa)", "Phẩm chất chính trị"),
 ]
 
 APP_CASES = [
@@ -358,6 +378,41 @@ def test_it_refuses_a_stale_app_save_and_keeps_the_first(
     assert second.post(url, data).status_code == 302
     record.refresh_from_db()
     assert getattr(record, case.field) == case.second
+
+
+def test_it_refuses_a_stale_evaluation_step_and_keeps_the_first(
+    tree, make_cadre, province_editor, commune_editor
+):
+    """Two editors open the collective's review of one evaluation; the second's save is refused
+    with what the first changed, then saved deliberately once seen."""
+    cadre = make_cadre(tree.commune_a, full_name="Lê Văn Xét")
+    (evaluation,) = open_evaluations(unit=tree.commune_a, year=2026, period="year", user=province_editor)
+    points = {criterion.pk: criterion.max_points for criterion in evaluation.scheme.criteria.all()}
+    evaluation = record_step(
+        evaluation, step="self", points=points, comment="", user=province_editor, base_version=None
+    )
+    url = reverse("fieldwork:evaluation-review", args=[evaluation.pk])
+    first, second = logged_in(commune_editor), logged_in(province_editor)
+    opened_first, opened_second = first.get(url), second.get(url)
+
+    data = posted_back(opened_first.context["form"]) | {"comment": "Tập thể thống nhất"}
+    assert first.post(url, data).status_code == 302
+    data = posted_back(opened_second.context["form"]) | {"comment": "Cần cố gắng hơn"}
+    refused = second.post(url, data)
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Chưa lưu:" in html and STALE in html
+    assert "Tập thể thống nhất" in html and commune_editor.get_full_name() in html
+    evaluation.refresh_from_db()
+    assert (evaluation.review_comment, evaluation.review_by) == ("Tập thể thống nhất", commune_editor)
+    assert evaluation.cadre == cadre
+
+    # The review may be taken again until the decision: seen the change, the user saves anyway.
+    data |= {"version": refused.context["form"].data["version"]}
+    assert second.post(url, data).status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.review_comment, evaluation.review_by) == ("Cần cố gắng hơn", province_editor)
 
 
 @pytest.mark.django_db

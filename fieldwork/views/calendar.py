@@ -3,21 +3,23 @@ of days on phones) and each user's private iCalendar feed of their own trips, wh
 calendar reads with the secret address alone."""
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
+import html
+from collections import Counter, defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import icalendar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cadres.models import Cadre, Unit
@@ -28,7 +30,16 @@ from units.models import unit_label
 from units.scope import path_prefixes, subtree_condition
 
 from ..forms import cadre_label
-from ..models import FIRST_DATE, LAST_DATE, CalendarFeed, FieldTrip, TripMember, TripStatus, new_feed_token
+from ..models import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_TRIP_DAYS,
+    CalendarFeed,
+    FieldTrip,
+    TripMember,
+    TripStatus,
+    new_feed_token,
+)
 from ..workdays import holiday_name
 
 YEARS = range(FIRST_DATE.year, LAST_DATE.year + 1)
@@ -47,18 +58,29 @@ FEED_PAST = datetime.timedelta(days=365)
 MAX_TOKEN = 64
 
 
+@dataclass(frozen=True)
+class ShownTrip:
+    """A trip as the month shows it: the grid's chip and the phone list's line, built once (a
+    busy month shows a trip on each of its days, twice)."""
+
+    pk: int
+    chip: str
+    line: str
+
+
+@dataclass(frozen=True)
 class TripDay(calendar.Day):
+    """A day of the month: its first ``MAX_PER_DAY`` trips (``items``) and how many it has."""
+
+    count: int = 0
+
     @property
-    def trips(self) -> tuple[FieldTrip, ...]:
+    def trips(self) -> tuple[ShownTrip, ...]:
         return self.items
 
     @property
-    def shown(self) -> tuple[FieldTrip, ...]:
-        return self.items[:MAX_PER_DAY]
-
-    @property
     def more(self) -> int:
-        return max(0, len(self.items) - MAX_PER_DAY)
+        return self.count - len(self.items)
 
     @property
     def holiday(self) -> str:
@@ -66,20 +88,18 @@ class TripDay(calendar.Day):
 
 
 @dataclass(frozen=True)
-class SlimTrip:
-    """A trip's dates, enough to place it on the month's days."""
+class DateGroup:
+    """The month's trips with the same dates: how many, and the ids of the first
+    ``MAX_PER_DAY`` (a day lists its trips by start, end, then id)."""
 
-    pk: int
     starts_on: datetime.date
     ends_on: datetime.date
+    count: int
+    first: tuple[int, ...]
 
-    @property
-    def length(self) -> int:
-        return (self.ends_on - self.starts_on).days + 1
-
-
-def trip_days(trip: FieldTrip | SlimTrip) -> list[datetime.date]:
-    return [trip.starts_on + datetime.timedelta(days=n) for n in range(trip.length)]
+    def days_in(self, month: datetime.date) -> list[datetime.date]:
+        start, end = max(self.starts_on, month), min(self.ends_on, calendar.last_day(month))
+        return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
 
 
 # --- The month --------------------------------------------------------------------------------
@@ -93,10 +113,17 @@ def trip_calendar(request):
     month_trips = (
         FieldTrip.objects.visible_to(user)
         .exclude(status=TripStatus.CANCELLED)
-        .filter(starts_on__lte=calendar.last_day(month), ends_on__gte=month)
+        .filter(
+            # A trip lasts at most MAX_TRIP_DAYS: bounding its start from below too lets the index
+            # on starts_on read the weeks before the month, not every trip before its end.
+            starts_on__gt=month - datetime.timedelta(days=MAX_TRIP_DAYS),
+            starts_on__lte=calendar.last_day(month),
+            ends_on__gte=month,
+        )
     )
     unit = _chosen(Unit.objects.visible_to(user).with_parent_name(), request.GET.get("unit"))
     cadre = _chosen(Cadre.objects.visible_to(user).select_related("unit"), request.GET.get("cadre"))
+    filtered = unit is not None or cadre is not None
     trips = month_trips
     if unit is not None:
         trips = trips.filter(
@@ -104,38 +131,18 @@ def trip_calendar(request):
         )
     if cadre is not None:
         trips = trips.filter(Exists(TripMember.objects.filter(trip=OuterRef("pk"), cadre=cadre)))
-    # The month placed on its days from narrow rows; only the trips a day shows are read whole.
-    slim = [
-        SlimTrip(*row)
-        for row in trips.order_by("starts_on", "ends_on", "pk").values_list("pk", "starts_on", "ends_on")[
-            : MAX_TRIPS + 1
-        ]
-    ]
-    placed = calendar.month_weeks(month, slim[:MAX_TRIPS], today, days_of=trip_days, day_class=TripDay)
-    shown = {item.pk for week in placed for day in week for item in day.shown}
-    # Plain rows, not models: a busy month shows a hundred trips and their cadres.
-    crews = defaultdict(list)
-    for trip_id, name in (
-        TripMember.objects.filter(trip__in=shown).order_by("pk").values_list("trip_id", "cadre__full_name")
-    ):
-        crews[trip_id].append(name)
-    full = {
-        row["pk"]: _render_trip(row, crews[row["pk"]])
-        for row in FieldTrip.objects.filter(pk__in=shown).values("pk", "topic", "status", "host__name")
-    }
-    weeks = [
-        [
-            TripDay(
-                date=day.date,
-                in_month=day.in_month,
-                is_today=day.is_today,
-                items=tuple(full.get(item.pk, item) for item in day.items),
-            )
-            for day in week
-        ]
-        for week in placed
-    ]
-    trips = slim
+    groups = _date_groups(trips)
+    if not filtered:
+        # These are the month's groups, so its trips start on the first one's day or later: the
+        # filters' choices read them from there (or not at all), not from MAX_TRIP_DAYS before.
+        month_trips = month_trips.filter(starts_on__gte=groups[0].starts_on) if groups else month_trips.none()
+    total = sum(group.count for group in groups)
+    counts, days_shown = _place(_cap(groups, MAX_TRIPS), month)
+    shown = _shown_trips(days_shown.keys())
+    placed = calendar.month_weeks(
+        month, shown, today, days_of=lambda trip: days_shown[trip.pk], day_class=TripDay
+    )
+    weeks = [[replace(day, count=counts[day.date]) for day in week] for week in placed]
     return render(
         request,
         "fieldwork/calendar.html",
@@ -150,16 +157,85 @@ def trip_calendar(request):
             "trip_days": [
                 day for week in weeks for day in week if day.in_month and (day.trips or day.holiday)
             ],
-            "has_trips": bool(trips),
-            "truncated": len(trips) > MAX_TRIPS,
+            "has_trips": total > 0,
+            "truncated": total > MAX_TRIPS,
             "max_trips": MAX_TRIPS,
             "unit": unit,
             "cadre": cadre,
             "unit_select": _select("unit", _unit_choices(user, month_trips, unit), unit),
             "cadre_select": _select("cadre", _cadre_choices(user, month_trips, cadre), cadre),
-            "filtered": unit is not None or cadre is not None,
+            "filtered": filtered,
         },
     )
+
+
+def _date_groups(trips) -> list[DateGroup]:
+    """The trips grouped by their dates, in the calendar's order, each group with its size and
+    its first ``MAX_PER_DAY`` trips: all that a day can show. A month has a few dozen pairs of
+    dates however many trips it holds, and both queries read a row per pair."""
+    rows = list(
+        trips.order_by("starts_on", "ends_on")
+        .values_list("starts_on", "ends_on")
+        .annotate(size=Count("pk"), first=Min("pk"))
+    )
+    # A group's trips after its first, a subquery each that walks the index on starts_on in id
+    # order and stops there (ranking the month's trips in a window takes SQLite twice as long).
+    same_dates = (
+        trips.filter(starts_on=OuterRef("starts_on"), ends_on=OuterRef("ends_on")).order_by("pk").values("pk")
+    )
+    following = {
+        first: [pk for pk in rest if pk is not None]
+        for first, *rest in FieldTrip.objects.filter(pk__in=[first for *_, first in rows]).values_list(
+            "pk", *(Subquery(same_dates[n : n + 1]) for n in range(1, MAX_PER_DAY))
+        )
+    }
+    return [
+        DateGroup(starts_on, ends_on, size, (first, *following[first]))
+        for starts_on, ends_on, size, first in rows
+    ]
+
+
+def _cap(groups: list[DateGroup], limit: int) -> list[DateGroup]:
+    """The groups of the first ``limit`` trips in the calendar's order, the last one cut short."""
+    kept = []
+    for group in groups:
+        if limit <= 0:
+            break
+        count = min(group.count, limit)
+        kept.append(replace(group, count=count, first=group.first[:count]))
+        limit -= count
+    return kept
+
+
+def _place(
+    groups: list[DateGroup], month: datetime.date
+) -> tuple[Counter[datetime.date], dict[int, list[datetime.date]]]:
+    """Each day's number of trips, and the days each trip is among the first ``MAX_PER_DAY`` of:
+    a day's trips, in the calendar's order, are those of the groups over it, group after group."""
+    counts: Counter[datetime.date] = Counter()
+    days_shown: dict[int, list[datetime.date]] = defaultdict(list)
+    for group in groups:
+        for day in group.days_in(month):
+            for pk in group.first[: max(0, MAX_PER_DAY - counts[day])]:
+                days_shown[pk].append(day)
+            counts[day] += group.count
+    return counts, days_shown
+
+
+def _shown_trips(pks: Collection[int]) -> list[ShownTrip]:
+    """The trips the month shows, in the calendar's order, drawn from plain rows: a busy month
+    shows a hundred trips and their cadres."""
+    crews = defaultdict(list)
+    for trip_id, name in (
+        TripMember.objects.filter(trip__in=pks).order_by("pk").values_list("trip_id", "cadre__full_name")
+    ):
+        crews[trip_id].append(name)
+    return [
+        _render_trip(row, crews[row["pk"]])
+        for row in FieldTrip.objects.filter(pk__in=pks)
+        .order_by("starts_on", "ends_on", "pk")
+        .values("pk", "topic", "status", "host__name")
+    ]
 
 
 def _members():
@@ -167,16 +243,6 @@ def _members():
     return (
         TripMember.objects.select_related("cadre").only("trip_id", "days", "cadre__full_name").order_by("pk")
     )
-
-
-@dataclass(frozen=True)
-class ShownTrip:
-    """A trip as the month shows it: the grid's chip and the phone list's line, built once (a
-    busy month shows a trip on each of its days, twice)."""
-
-    pk: int
-    chip: str
-    line: str
 
 
 STATUS_LABELS = dict(TripStatus.choices)
@@ -188,10 +254,10 @@ def _render_trip(row: dict, names: list[str]) -> ShownTrip:
     url = reverse("fieldwork:trip-detail", args=[row["pk"]])
     topic, host, tone = row["topic"] or "Đi cơ sở", row["host__name"], TONES[row["status"]]
     status = STATUS_LABELS[row["status"]]
-    people = format_html(
+    people = _format_html(
         '<span class="d-block text-truncate opacity-75"><i class="bi bi-people"></i> {}</span>', crew
     )
-    chip = format_html(
+    chip = _format_html(
         '<a class="d-block small lh-sm text-decoration-none rounded px-1 py-1 mb-1 text-bg-{}" href="{}" '
         'title="{} – {} ({}): {}"><span class="d-block text-truncate fw-semibold">{}</span>'
         '<span class="d-block text-truncate">{}</span>{}</a>',
@@ -205,7 +271,7 @@ def _render_trip(row: dict, names: list[str]) -> ShownTrip:
         host,
         people if crew else "",
     )
-    line = format_html(
+    line = _format_html(
         '<li class="text-break mt-1"><a href="{}">{}</a> <span class="badge text-bg-{}">{}</span><br>'
         '<span class="small text-body-secondary">{}{}</span></li>',
         url,
@@ -216,6 +282,16 @@ def _render_trip(row: dict, names: list[str]) -> ShownTrip:
         f" · {crew}" if crew else "",
     )
     return ShownTrip(row["pk"], chip, line)
+
+
+def _format_html(template: str, *values) -> SafeString:
+    """``format_html`` without the wrappers for lazy strings around Django's escaping, which cost
+    more than the escaping itself over a hundred trips."""
+    return mark_safe(
+        template.format(
+            *(value.__html__() if hasattr(value, "__html__") else html.escape(str(value)) for value in values)
+        )
+    )
 
 
 def _crew(names: list[str]) -> tuple[str, str]:
@@ -256,17 +332,20 @@ def _unit_choices(user, month_trips, chosen: Unit | None) -> list[tuple[int, str
 
 
 def _cadre_choices(user, month_trips, chosen: Cadre | None) -> list[tuple[int, str]]:
-    """The cadres in scope on a trip of the month."""
-    # Read from the month's trips, a few hundred cadres, not by probing the whole roster.
+    """The cadres in scope on a trip of the month: all of them, unless there are more than
+    ``MAX_OPTIONS`` (a province's busy month has thousands); then those among the first
+    ``MAX_OPTIONS`` found, so that the database stops looking. The filter takes any cadre in
+    scope."""
+    # Joined to the month's trips, which the database reads by date until it has enough.
     on_trips = (
-        TripMember.objects.filter(trip__in=month_trips.values("pk"))
+        month_trips.filter(members__cadre__isnull=False)
         .order_by()
-        .values_list("cadre_id", flat=True)
+        .values_list("members__cadre", flat=True)
         .distinct()
     )
     rows = (
         Cadre.objects.visible_to(user)
-        .filter(pk__in=list(on_trips[: MAX_OPTIONS * 20]))
+        .filter(pk__in=on_trips[:MAX_OPTIONS])
         .order_by("full_name", "pk")
         .values_list("pk", "full_name", "unit__short_name", "unit__name")[:MAX_OPTIONS]
     )

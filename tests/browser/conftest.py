@@ -79,6 +79,7 @@ SEEDING_MIGRATIONS = [
     "planning.migrations.0004_seed_rules",
     "training.migrations.0002_seed_kinds",
     "fieldwork.migrations.0002_seed_rules",
+    "fieldwork.migrations.0004_seed_evaluation_scheme",
 ]
 
 

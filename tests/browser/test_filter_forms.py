@@ -37,6 +37,9 @@ FILTER_FORM_PAGES = {
     "fieldwork:index": f"{FIELDWORK}.test_the_trip_filter_form_counts_what_the_database_counts",
     "fieldwork:calendar": f"{FIELDWORK}.test_the_trip_calendar_filter_shows_what_the_database_holds",
     "fieldwork:feed": f"{FIELDWORK}.test_the_calendar_feed_gives_a_phone_the_users_own_trips",
+    "fieldwork:evaluations": (
+        "tests.browser.test_evaluations.test_the_summary_filter_form_counts_what_the_database_counts"
+    ),
     "fieldwork:progress": (
         "tests.fieldwork.test_progress.test_the_progress_filter_form_counts_what_the_database_counts"
     ),

@@ -56,8 +56,9 @@ def test_it_answers_404_outside_scope(client, tree, make_cadre, commune_editor):
 def test_it_keeps_a_constant_number_of_queries(client, province_editor, lan, django_assert_max_num_queries):
     client.force_login(province_editor)
     # The profile's own queries and a fixed few for each app's section (planning, training,
-    # field work: this year's days, the last years', the recent trips, the secondments).
-    with django_assert_max_num_queries(28):
+    # field work: this year's days, the last years', the recent trips, the secondments; the
+    # evaluations).
+    with django_assert_max_num_queries(29):
         client.get(detail(lan))
 
 

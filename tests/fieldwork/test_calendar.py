@@ -1,7 +1,9 @@
-"""The calendar of trips: each trip on every one of its days, holidays and weekends marked, only
-the trips the user sees, the unit and cadre filters (bad or out-of-scope ids ignored), a query
-count that does not grow with the trips; the private iCalendar feed: made and renewed on POST,
-read by a phone without signing in, with exactly the user's own trips."""
+"""The calendar of trips: each trip on every one of its days, holidays and weekends marked, a
+busy day's first trips with the number of the others, a month past its limit cut in the
+calendar's order, only the trips the user sees, the unit and cadre filters (bad or out-of-scope
+ids ignored, the choices bounded), a query count that does not grow with the trips; the private
+iCalendar feed: made and renewed on POST, read by a phone without signing in, with exactly the
+user's own trips."""
 
 import datetime
 import re
@@ -13,6 +15,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from fieldwork.models import CalendarFeed, TripStatus
+from fieldwork.views import calendar as views
 from tests.factories import UserFactory
 from tests.fieldwork.conftest import client_for
 
@@ -88,6 +91,17 @@ def shown(response) -> set[int]:
     return {pk for pks in days_of(response).values() for pk in pks}
 
 
+def day_of(response, date: datetime.date):
+    (day,) = [day for week in response.context["weeks"] for day in week if day.date == date]
+    return day
+
+
+def options_of(response, name: str) -> list[str]:
+    """The choices of a filter's select, by their labels."""
+    options = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', response.content.decode(), re.S)[1]
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', options)
+
+
 # --- The month ----------------------------------------------------------------------------------
 
 
@@ -119,6 +133,61 @@ def test_it_continues_a_trip_into_the_next_month(tree, cadres, make_trip, provin
     response = client_for(province_editor).get(CALENDAR, {"month": "2026-10"})
 
     assert days_of(response) == {datetime.date(2026, 10, 1): {trip.pk}, datetime.date(2026, 10, 2): {trip.pk}}
+    # Its units and cadres are the month's filters' choices.
+    assert options_of(response, "unit") == ["Tỉnh đoàn Thử", "Đoàn phường Bắc Sơn – Tỉnh đoàn Thử"]
+    assert [label.split(" – ")[0] for label in options_of(response, "cadre")] == ["Nguyễn Văn An"]
+
+
+def test_a_busy_day_shows_its_first_trips_and_counts_the_others(tree, make_cadre, make_trip, province_editor):
+    def trip(starts_on, ends_on, topic):
+        crew = [make_cadre(tree.province, full_name=f"Cán bộ {topic}")]
+        return make_trip(
+            tree.province, tree.commune_a, crew, starts_on=starts_on, ends_on=ends_on, topic=topic
+        )
+
+    three_days = trip(sep(1), sep(3), "Ba ngày")
+    one_day = [trip(sep(1), sep(1), f"Một ngày {n}") for n in range(4)]
+    from_august = trip(datetime.date(2026, 8, 30), sep(2), "Từ tháng Tám")
+    into_october = trip(sep(29), datetime.date(2026, 10, 1), "Sang tháng Mười")
+
+    response = client_for(province_editor).get(CALENDAR, {"month": "2026-09"})
+
+    # By start, end, then id: August's trip first, then those of 1 September ending soonest.
+    first = day_of(response, sep(1))
+    assert [trip.pk for trip in first.trips] == [from_august.pk, *(trip.pk for trip in one_day[:3])]
+    assert (first.count, first.more) == (6, 2)
+    second = day_of(response, sep(2))
+    assert [trip.pk for trip in second.trips] == [from_august.pk, three_days.pk]
+    assert second.more == 0
+    assert [trip.pk for trip in day_of(response, sep(3)).trips] == [three_days.pk]
+    assert days_of(response)[sep(30)] == {into_october.pk}
+    html = response.content.decode()
+    assert html.count('data-more="2"') == 1
+    assert "+2 đợt khác: lọc theo đơn vị hoặc cán bộ để xem hết." in html
+    assert one_day[3].get_absolute_url() not in html
+    assert "Tháng này có hơn" not in html
+    october = client_for(province_editor).get(CALENDAR, {"month": "2026-10"})
+    assert days_of(october) == {datetime.date(2026, 10, 1): {into_october.pk}}
+
+
+def test_past_its_limit_a_month_shows_its_first_trips_and_says_so(
+    tree, make_cadre, make_trip, province_editor, monkeypatch
+):
+    monkeypatch.setattr(views, "MAX_TRIPS", 2)
+    crews = [[make_cadre(tree.province, full_name=f"Cán bộ {n}")] for n in range(4)]
+    later = make_trip(tree.province, tree.commune_a, crews[0], starts_on=sep(3))
+    pair = [
+        make_trip(tree.province, tree.commune_a, crew, starts_on=sep(1), ends_on=sep(2)) for crew in crews[1:]
+    ]
+
+    response = client_for(province_editor).get(CALENDAR, {"month": "2026-09"})
+
+    assert response.context["truncated"]
+    assert days_of(response) == {sep(1): {pair[0].pk, pair[1].pk}, sep(2): {pair[0].pk, pair[1].pk}}
+    assert day_of(response, sep(1)).more == 0
+    html = response.content.decode()
+    assert "Tháng này có hơn 2 đợt đi cơ sở: lịch chỉ hiện 2 đợt đầu tiên." in html
+    assert later.get_absolute_url() not in html and pair[2].get_absolute_url() not in html
 
 
 def test_it_names_the_holidays_and_shades_the_weekends(trips, province_editor):
@@ -190,6 +259,19 @@ def test_it_filters_by_cadre(trips, cadres, province_editor):
     options = re.search(r'<select name="cadre"[^>]*>(.*?)</select>', response.content.decode(), re.S)[1]
     names = re.findall(r"<option value=\"\d+\"[^>]*>([^<–]+) –", options)
     assert [name.strip() for name in names] == ["Lê Thị Bình", "Nguyễn Văn An", "Trần Văn Cường"]
+
+
+def test_the_cadre_choices_stop_at_their_limit(trips, cadres, province_editor, monkeypatch):
+    monkeypatch.setattr(views, "MAX_OPTIONS", 2)
+    client = client_for(province_editor)
+
+    offered = options_of(client.get(CALENDAR, {"month": "2026-09"}), "cadre")
+    chosen = client.get(CALENDAR, {"month": "2026-09", "cadre": cadres["cuong"].pk})
+
+    names = [label.split(" – ")[0] for label in offered]
+    assert len(names) == 2 and names == sorted(names)
+    assert set(names) < {"Lê Thị Bình", "Nguyễn Văn An", "Trần Văn Cường"}
+    assert f'<option value="{cadres["cuong"].pk}" selected>' in chosen.content.decode()
 
 
 def test_it_ignores_a_unit_or_cadre_outside_the_scope(tree, trips, cadres, commune_editor):

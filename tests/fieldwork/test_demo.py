@@ -1,8 +1,9 @@
 """The field-work part of ``seed_demo`` (fieldwork/demo.py): a year of the province office's trips
 around the demo's day — made and reported, overdue, still within their time, cancelled, to
 come —, no cadre on two trips at once, base units left unvisited, the demo commune's own trips,
-a secondment holding a real post, a calendar feed; seeded once however often it runs; and the
-bulk path of large rosters leaving what ``trip_save`` leaves."""
+a secondment holding a real post, a calendar feed; the year's evaluations at every step, one
+unit decided over the 20% rule and one over it at the decision step; seeded once however often
+it runs; and the bulk path of large rosters leaving what ``trip_save`` leaves."""
 
 import datetime
 import io
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -25,6 +27,8 @@ from accounts.models import User
 from cadres.demo import demo_anchor
 from cadres.models import Appointment, AppointmentKind, Cadre, Unit, UnitLevel
 from fieldwork import demo as fieldwork_demo
+from fieldwork.evaluation import services as evaluation_services
+from fieldwork.evaluation.models import Classification, Evaluation, EvaluationStatus, Period, Score
 from fieldwork.models import (
     COUNTED,
     CalendarFeed,
@@ -43,6 +47,10 @@ SEED = 2025
 LOG = re.compile(
     r"Đi cơ sở: (\d+) đợt, (\d+) lượt cán bộ, [\d,]+ ngày, (\d+) báo cáo quá hạn; "
     r"1 cán bộ tăng cường cơ sở; (\d+) cơ sở chưa được đến \(\d+\.\d s\)\."
+)
+EVALUATION_LOG = re.compile(
+    r"Đánh giá, xếp loại: (\d+) phiếu năm (\d+) \((\d+) chờ tự đánh giá, (\d+) chờ tập thể nhận xét, "
+    r"(\d+) chờ quyết định, (\d+) đã quyết định\), (\d+) phiếu năm (\d+) \(\d+\.\d s\)\."
 )
 
 
@@ -317,6 +325,9 @@ def test_it_seeds_once_however_often_it_runs(demo, db):
             "feeds": CalendarFeed.objects.count(),
             "trip history": FieldTrip.history.count(),
             "member history": TripMember.history.count(),
+            "evaluations": Evaluation.objects.count(),
+            "scores": Score.objects.count(),
+            "evaluation history": Evaluation.history.count(),
         }
 
     before = counts()
@@ -328,3 +339,131 @@ def test_it_seeds_once_however_often_it_runs(demo, db):
 def test_its_bulk_path_leaves_what_the_services_leave(demo, db):
     assert demo.bulk == demo.services
     assert sum(demo.services["trips"].values()) > fieldwork_demo.ONE_BY_ONE_MAX  # bulk by default
+
+
+# --- The evaluations -------------------------------------------------------------------------
+
+
+def rated_units() -> set[str]:
+    return set(Evaluation.objects.values_list("unit__code", flat=True))
+
+
+def test_it_rates_every_working_cadre_of_the_offices_and_the_demo_commune(demo, db):
+    year = Evaluation.objects.filter(year=demo.anchor.year, period=Period.YEAR)
+    for code in ("GL", "GL-CQD", "GL-P01"):
+        working = set(Cadre.objects.active().filter(unit__code=code).values_list("pk", flat=True))
+        assert set(year.filter(unit__code=code).values_list("cadre_id", flat=True)) == working
+
+    assert rated_units() == {"GL", "GL-CQD", "GL-P01"}
+    assert Evaluation.objects.filter(year=demo.anchor.year - 1).exclude(unit__code="GL").count() == 0
+    previous = Evaluation.objects.filter(year=demo.anchor.year - 1)
+    assert previous.count() == year.filter(unit__code="GL").count()
+    assert set(previous.values_list("status", flat=True)) == {EvaluationStatus.DECIDED}
+
+
+def test_the_evaluations_are_at_every_step_most_decided(demo, db):
+    year = Evaluation.objects.filter(year=demo.anchor.year)
+    steps = Counter(year.values_list("status", flat=True))
+
+    assert set(steps) == set(EvaluationStatus.values)
+    assert steps[EvaluationStatus.DECIDED] > year.count() / 2
+    for code in ("GL", "GL-P01"):  # the commune editor's commune too
+        assert set(year.filter(unit__code=code).values_list("status", flat=True)) == set(
+            EvaluationStatus.values
+        )
+    decided = year.filter(status=EvaluationStatus.DECIDED).select_related("decided_by")
+    assert {e.decided_by.username for e in decided} == {"lanhdao"}
+    assert all(e.decision_number and e.decision_date and e.final_points == e.review_points for e in decided)
+    assert {
+        e.self_by.username for e in year.exclude(status=EvaluationStatus.SELF).select_related("self_by")
+    } == {
+        "tinhdoan",
+        "xa",
+    }
+
+
+def test_each_evaluation_holds_what_its_steps_wrote(demo, db):
+    """Totals are their criteria's points, the classification the latest step's, the field-work
+    criterion what the trips suggest, the history a record per step."""
+    evaluations = Evaluation.objects.filter(year=demo.anchor.year).select_related("scheme", "cadre__unit")
+    for evaluation in evaluations.prefetch_related("scores__criterion"):
+        scores = list(evaluation.scores.all())
+        steps = ("self", "review", "final")[
+            : ["self", "review", "decision", "decided"].index(evaluation.status)
+        ]
+        assert len(scores) == (7 if steps else 0)
+        for step in steps:
+            assert sum(getattr(s, f"{step}_points") for s in scores) == getattr(evaluation, f"{step}_points")
+        assert all(
+            0 <= points <= s.criterion.max_points
+            for s in scores
+            for points in (s.self_points, s.review_points, s.final_points)
+            if points is not None
+        )
+        expected = evaluation.scheme.classify(evaluation.points) if steps else ""
+        assert evaluation.classification == expected
+        assert evaluation.history.count() == evaluation.version == len(steps) + 1
+    for evaluation in evaluations.filter(status=EvaluationStatus.DECIDED).order_by("pk")[:20]:
+        ((criterion_id, suggestion),) = evaluation_services.suggestions(evaluation).items()
+        assert evaluation.scores.get(criterion_id=criterion_id).final_points == suggestion.points
+
+
+def test_one_unit_is_decided_over_the_20_percent_rule_with_its_reason(demo, db):
+    over = []
+    for code in rated_units():
+        evaluation = Evaluation.objects.filter(unit__code=code, year=demo.anchor.year).first()
+        check = evaluation_services.share_check(
+            unit_id=evaluation.unit_id, year=demo.anchor.year, period=Period.YEAR, scheme=evaluation.scheme
+        )
+        if check.exceeded:
+            over.append(code)
+    decided_over = Evaluation.objects.filter(unit__code="GL-CQD", year=demo.anchor.year)
+
+    assert sorted(over) == ["GL-CQD", "GL-P01"]
+    assert set(decided_over.values_list("status", flat=True)) == {EvaluationStatus.DECIDED}
+    excellent = decided_over.filter(classification=Classification.EXCELLENT)
+    assert excellent.exists() and not excellent.filter(override_reason="").exists()
+    assert not Evaluation.objects.exclude(unit__code="GL-CQD").exclude(override_reason="").exists()
+
+
+def test_the_approver_is_refused_a_commune_xuat_sac_over_the_rule_without_a_reason(demo, db):
+    commune = Evaluation.objects.filter(unit__code="GL-P01", year=demo.anchor.year)
+    waiting = commune.filter(status=EvaluationStatus.DECISION)
+    excellent = waiting.filter(classification=Classification.EXCELLENT).first()
+    assert not commune.filter(
+        status=EvaluationStatus.DECIDED, classification=Classification.EXCELLENT
+    ).exists()
+    points = {score.criterion_id: score.review_points for score in excellent.scores.all()}
+
+    with pytest.raises(ValidationError) as refused:
+        evaluation_services.record_step(
+            excellent,
+            step="decide",
+            points=points,
+            comment="",
+            user=User.objects.get(username="lanhdao"),
+            base_version=excellent.version,
+            decision_number="1-QĐ",
+            decision_date=demo.anchor,
+        )
+
+    assert "override_reason" in refused.value.message_dict
+
+
+def test_it_logs_the_evaluations_in_one_line(demo, db):
+    (match,) = [found for line in demo.log if (found := EVALUATION_LOG.fullmatch(line))]
+    count, year, waiting_self, waiting_review, waiting_decision, decided, previous, last_year = map(
+        int, match.groups()
+    )
+    this_year = Evaluation.objects.filter(year=year)
+
+    assert year == demo.anchor.year and last_year == year - 1
+    assert count == this_year.count() == waiting_self + waiting_review + waiting_decision + decided
+    assert waiting_decision == this_year.filter(status=EvaluationStatus.DECISION).count()
+    assert previous == Evaluation.objects.filter(year=last_year).count()
+
+
+def test_the_evaluations_text_is_in_nfc(demo, db):
+    texts = Evaluation.objects.values_list("self_comment", "review_comment", "override_reason")
+
+    assert all(unicodedata.is_normalized("NFC", text) for row in texts for text in row)

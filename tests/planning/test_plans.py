@@ -23,7 +23,14 @@ from planning.models import (
     SuccessionPlan,
     Term,
 )
-from planning.services import CandidateRow, add_candidates, approve_plan, submit_plan
+from planning.services import (
+    CandidateRow,
+    add_candidates,
+    approve_plan,
+    proposals_for,
+    start_review,
+    submit_plan,
+)
 from tests.factories import UserFactory, position
 from tests.planning.conftest import client_for, young
 
@@ -364,6 +371,68 @@ def test_a_review_cannot_be_submitted_with_undecided_proposals(
     assert "Còn đề xuất chưa quyết định" in response.content.decode()
     review.refresh_from_db()
     assert review.status == ReviewStatus.DRAFT
+
+
+def rate(cadre, *, year: int, total: int, user) -> None:
+    """The cadre's yearly evaluation by their unit, taken through its steps to a decision at
+    ``total`` points (fieldwork.evaluation; planning reads it through cadres.registry)."""
+    from fieldwork.evaluation import services as evaluations
+    from fieldwork.evaluation.models import Evaluation
+
+    scheme = evaluations.scheme_for(year)
+    evaluation = Evaluation.objects.create(cadre=cadre, unit=cadre.unit, year=year, scheme=scheme)
+    criteria = list(scheme.criteria.all())
+    points = {c.pk: c.max_points * total / 100 for c in criteria}  # the seeded criteria: whole points
+    for step in ("self", "review", "decide"):
+        evaluation = evaluations.record_step(
+            evaluation,
+            step=step,
+            points=points,
+            comment="",
+            user=user,
+            base_version=evaluation.version,
+            decision_number="7-QĐ/ĐTN",
+            decision_date=datetime.date(year, 12, 20),
+        )
+
+
+def test_a_review_proposes_removing_a_candidate_whose_latest_rating_failed(
+    tree, plan, make_cadre, commune_editor, approver
+):
+    failed = young(make_cadre, tree.branch_a, "Không Đạt")
+    recovered = young(make_cadre, tree.branch_a, "Đã Tiến Bộ")
+    plan = approved_plan(plan, [failed, recovered], commune_editor, approver)
+    rate(failed, year=2025, total=80, user=approver)
+    rate(failed, year=2026, total=40, user=approver)
+    rate(recovered, year=2025, total=40, user=approver)
+    rate(recovered, year=2026, total=80, user=approver)
+
+    review = start_review(plan, year=2026, user=commune_editor)
+
+    (proposal,) = review.proposals.select_related("candidate__cadre")
+    assert proposal.candidate.cadre == failed
+    assert (proposal.reason, proposal.detail) == (
+        RemovalReason.FAILED_DUTIES,
+        "Xếp loại năm 2026: Không hoàn thành nhiệm vụ.",
+    )
+
+
+@pytest.mark.parametrize("size", [1, 3])  # three candidates per post at most
+def test_the_assistant_runs_the_same_queries_whatever_the_candidates(
+    tree, plan, make_cadre, commune_editor, approver, django_assert_max_num_queries, size
+):
+    cadres = [young(make_cadre, tree.branch_a, f"Ứng Viên {n}") for n in range(size)]
+    plan = approved_plan(plan, cadres, commune_editor, approver)
+    for cadre in cadres:
+        rate(cadre, year=2026, total=40, user=approver)
+    Discipline.objects.create(cadre=cadres[0], decided_on=datetime.date(2026, 5, 2), form="Khiển trách")
+
+    with django_assert_max_num_queries(8):
+        found = proposals_for(plan, 2026)
+
+    assert [reason for _, reason, _ in found] == [RemovalReason.DISCIPLINE] + [
+        RemovalReason.FAILED_DUTIES
+    ] * (size - 1)
 
 
 # --- Scope --------------------------------------------------------------------------------------

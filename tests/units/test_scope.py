@@ -152,6 +152,17 @@ def fieldwork_world(cadres, tree, *, users) -> None:
         CalendarFeed.objects.create(user=user)
     for unit in (tree.branch_a, tree.other_commune):
         Quota.objects.create(unit=unit, min_days=30)
+    evaluation_world(cadres, user=everyone)
+
+
+def evaluation_world(cadres, *, user) -> None:
+    """Each cadre's 2026 evaluation in their unit, self-assessed (so with its points)."""
+    from fieldwork.evaluation.services import open_evaluations, record_step
+
+    for unit in {cadre.unit for cadre in cadres}:
+        for evaluation in open_evaluations(unit=unit, year=2026, period="year", user=user):
+            points = {criterion.pk: criterion.max_points for criterion in evaluation.scheme.criteria.all()}
+            record_step(evaluation, step="self", points=points, comment="", user=user, base_version=None)
 
 
 def training_world(cadres, tree) -> None:
