@@ -52,7 +52,7 @@ from .models import (
     Scheme,
     Score,
 )
-from .services import scheme_for, scheme_problem, suggested_points, year_days
+from .services import figures_changed, scheme_for, scheme_problem, suggested_points, year_days
 
 HISTORY_MAX = HISTORY_LIMIT  # evaluations written to the history too
 BATCH = 5_000  # rows inserted at a time
@@ -164,6 +164,7 @@ def seed(
             )
             writer.add(unit_year.plan(ORDINARY, all_decided=True))
         writer.write()
+        figures_changed()
     log(_summary(units, year, time.monotonic() - started))
 
 

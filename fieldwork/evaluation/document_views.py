@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 PDF_FAILED = "Không tạo được tệp PDF. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo quản trị hệ thống."
 # A list is made while the user waits, about 8 ms a row in a PDF: a unit's own evaluations are a
 # few dozen; past these the user is sent back with a message instead of a long wait.
-MAX_PDF_ROWS = 1_000
+MAX_PDF_ROWS = 500
 MAX_XLSX_ROWS = 20_000
 
 

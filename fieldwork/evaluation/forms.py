@@ -2,6 +2,7 @@
 (one field per criterion of the evaluation's scheme) and the decision of several at once. Units
 and evaluations are offered only within the user's scope."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -19,6 +20,7 @@ from .services import Suggestion
 from .summary import SummaryFilters
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+FIRST_DECISION = datetime.date(MIN_YEAR, 1, 1)
 
 
 def year_field(**kwargs) -> forms.IntegerField:
@@ -217,6 +219,15 @@ class DecisionFields(forms.Form):
             "ghi rõ thành tích, căn cứ."
         ),
     )
+
+    def clean_decision_date(self):
+        value = self.cleaned_data["decision_date"]
+        latest = today() + datetime.timedelta(days=366)
+        if value is not None and not FIRST_DECISION <= value <= latest:
+            raise ValidationError(
+                f"Ngày quyết định phải trong khoảng {FIRST_DECISION:%d/%m/%Y} – {latest:%d/%m/%Y}."
+            )
+        return value
 
     def decision_arguments(self) -> dict:
         data = self.cleaned_data

@@ -12,10 +12,11 @@ from django.urls import reverse
 from cadres import registry
 from common.bulk import copy_to_history
 from common.dates import today
+from common.lists import cached_figures
 from common.models import change_reason
 
 from .models import Classification, Evaluation, EvaluationStatus, Period
-from .services import latest_classifications
+from .services import figures_changed, latest_classifications
 
 # --- The dashboard ------------------------------------------------------------------------------
 
@@ -31,18 +32,13 @@ def dashboard(request: HttpRequest) -> list[registry.DashboardCard | registry.Da
     """The yearly evaluations of the user's scope for the current year — the previous one until
     the current year's are opened (they are decided around the turn of the year) —: how many are
     decided, and an alert for the steps waiting, to the users who take them (editors the
-    self-assessment and the review, approvers the decision). One query."""
+    self-assessment and the review, approvers the decision). One query, cached until an
+    evaluation changes."""
     year = today().year
-    rows = (
-        Evaluation.objects.visible_to(request.user)
-        .filter(period=Period.YEAR, year__in=(year - 1, year))
-        .values("year")
-        .annotate(
-            total=Count("pk"),
-            **{f"n_{status}": Count("pk", filter=Q(status=status)) for status in EvaluationStatus.values},
-        )
-        .order_by("-year")
+    evaluations = Evaluation.objects.visible_to(request.user).filter(
+        period=Period.YEAR, year__in=(year - 1, year)
     )
+    rows = cached_figures(evaluations, _by_year, name="evaluations-dashboard")
     row = next(iter(rows), None)
     if row is None:
         return []
@@ -77,6 +73,17 @@ def dashboard(request: HttpRequest) -> list[registry.DashboardCard | registry.Da
             )
         )
     return items
+
+
+def _by_year(evaluations) -> list[dict]:
+    return list(
+        evaluations.values("year")
+        .annotate(
+            total=Count("pk"),
+            **{f"n_{status}": Count("pk", filter=Q(status=status)) for status in EvaluationStatus.values},
+        )
+        .order_by("-year")
+    )
 
 
 # --- The cadre's history ------------------------------------------------------------------------
@@ -123,6 +130,7 @@ class EvaluationMerge(registry.MergeParticipant):
         moved = Evaluation.objects.filter(unit__in=sources)
         pks = list(moved.values_list("pk", flat=True))
         moved.update(unit=target, version=F("version") + 1)
+        figures_changed()
         copy_to_history(
             Evaluation,
             pks,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from cadres.models import Cadre, TextNormalizingModel, Unit
+from common.lists import generation
 from common.models import VersionedModel
 from units.scope import ScopedQuerySet
 
@@ -199,11 +200,19 @@ STATUS_TONES = {
 }
 
 
+# The generation of the evaluations' cached figures (``common.lists``), bumped by every change.
+GENERATION = "evaluations"
+
+
 class EvaluationQuerySet(ScopedQuerySet):
     """An evaluation belongs to the unit that rates the cadre (the cadre's unit when it opened)."""
 
     def period(self, year: int, period: str = Period.YEAR):
         return self.filter(year=year, period=period)
+
+    def data_version(self) -> str:
+        """What the evaluations' cached figures depend on (``common.lists.cached_figures``)."""
+        return f"{GENERATION}-{generation(GENERATION)}"
 
 
 class Evaluation(VersionedModel, TextNormalizingModel):

@@ -15,11 +15,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cadres.models import Cadre, Unit
+from common.lists import bump_generation
 
 from ..models import COUNTED, SecondmentYear, TripMember
 from ..services import QuotaBook
 from .models import (
     FULL_MARKS,
+    GENERATION,
     Classification,
     Criterion,
     CriterionKind,
@@ -33,6 +35,12 @@ from .models import (
 
 HALF = Decimal("0.5")
 LOCKED = "Phiếu đã có quyết định xếp loại nên không sửa được nữa."
+
+
+def figures_changed() -> None:
+    """The evaluations changed (a step, a decision, opened, moved or deleted): their cached
+    figures go stale once the change is committed."""
+    transaction.on_commit(lambda: bump_generation(GENERATION))
 
 
 # --- Schemes ------------------------------------------------------------------------------------
@@ -78,6 +86,7 @@ def open_evaluations(*, unit: Unit, year: int, period: str, user) -> list[Evalua
         ]
         if not evaluations:
             return []
+        figures_changed()
         return bulk_create_with_history(
             evaluations, Evaluation, default_user=user, default_change_reason="Mở phiếu"
         )
@@ -233,6 +242,7 @@ def record_step(
         prefix = STEPS[step][0]
         classification = current.scheme.classify(total)
         if step == "decide":
+            _check_decision_date(current, decision_date)
             reason = _share_reason(current, classification, override_reason)
             current.decision_comment, current.decision_number = comment, decision_number
             current.decision_date, current.decided_by, current.decided_at = decision_date, user, now
@@ -244,6 +254,7 @@ def record_step(
         setattr(current, f"{prefix}_points", total)
         current.classification = classification
         current.status = NEXT_STATUS[step]
+        figures_changed()
         current._change_reason = {
             "self": "Tự đánh giá",
             "review": "Tập thể nhận xét",
@@ -251,6 +262,16 @@ def record_step(
         }[step]
         current.save()
         return current
+
+
+def _check_decision_date(evaluation: Evaluation, day: datetime.date | None) -> None:
+    """A decision is dated, and not before the year it rates."""
+    if day is None:
+        raise ValidationError({"decision_date": "Nhập ngày quyết định."})
+    if day.year < evaluation.year:
+        raise ValidationError(
+            {"decision_date": f"Ngày quyết định không được trước năm được đánh giá ({evaluation.year})."}
+        )
 
 
 # --- The 20% rule -------------------------------------------------------------------------------
@@ -356,6 +377,8 @@ def decide_many(
         if not_ready:
             names = ", ".join(e.cadre.full_name for e in not_ready[:5])
             raise ValidationError(f"Có phiếu chưa có nhận xét của tập thể hoặc đã quyết định: {names}.")
+        for evaluation in current:
+            _check_decision_date(evaluation, decision_date)
         changes = {e.pk: e.scheme.classify(e.review_points) for e in current}
         reason = ""
         if Classification.EXCELLENT in changes.values():
@@ -368,6 +391,7 @@ def decide_many(
                         {"override_reason": f"{check.message} Muốn giữ xếp loại xuất sắc, hãy ghi rõ lý do."}
                     )
                 reason = override_reason.strip()
+        figures_changed()
         now = timezone.now()
         scores = Score.objects.filter(evaluation__in=current)
         for score in scores:
@@ -392,6 +416,7 @@ def delete_evaluation(evaluation: Evaluation) -> None:
         current = _locked(evaluation)
         if current.is_decided:
             raise ValidationError(LOCKED)
+        figures_changed()
         current.delete()
 
 

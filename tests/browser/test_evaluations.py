@@ -231,6 +231,7 @@ def test_the_summary_filter_form_counts_what_the_database_counts(
     make_cadre(tree.branch_a, full_name="Lý Thị Chi")
     (branch,) = services.open_evaluations(unit=tree.branch_a, year=year, period=Period.Q1, user=None)
     page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 900})  # an office screen, whatever ran before
     log_in(page, live_server, "tinhdoan")
     page.goto(live_server.url + "/fieldwork/evaluations/")
     expect(page.locator("#id_unit")).to_have_value("")

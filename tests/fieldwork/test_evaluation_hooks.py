@@ -72,7 +72,7 @@ def evaluate(cadre, unit, user, *, status=EvaluationStatus.DECIDED, total=80, ye
             user=user,
             base_version=evaluation.version,
             decision_number="12-QĐ/TĐTN" if step == "decide" else "",
-            decision_date=DECIDED_ON if step == "decide" else None,
+            decision_date=max(DECIDED_ON, datetime.date(year, 12, 20)) if step == "decide" else None,
             override_reason="Có thành tích đặc biệt xuất sắc.",  # "xuất sắc" without a "tốt" beside
         )
     return evaluation
@@ -445,3 +445,26 @@ def test_it_rates_each_cadre_by_their_latest_decided_year(tree, make_cadre, prov
         lan.pk: registry.Rating(year=2026, label="Không hoàn thành nhiệm vụ", failed=True),
         hung.pk: registry.Rating(year=2026, label="Hoàn thành tốt nhiệm vụ", failed=False),
     }
+
+
+@freeze_time("2026-12-22 03:00:00")
+def test_the_dashboards_figures_are_kept_until_an_evaluation_changes(
+    year_under_way, commune_editor, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    assert items_for(commune_editor)[0]["Đánh giá, xếp loại năm 2026"].note == "1 chờ tự đánh giá"
+    with django_assert_num_queries(0):
+        items_for(commune_editor)
+    (evaluation,) = Evaluation.objects.visible_to(commune_editor).filter(
+        year=YEAR, period=Period.YEAR, status=EvaluationStatus.SELF
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_step(
+            evaluation,
+            step="self",
+            points=points_for(evaluation.scheme, 75),
+            comment="",
+            user=commune_editor,
+            base_version=evaluation.version,
+        )
+    cards, _ = items_for(commune_editor)
+    assert cards["Đánh giá, xếp loại năm 2026"].note == "1 chờ tập thể nhận xét"

@@ -376,3 +376,29 @@ def test_latest_classification_is_the_latest_decided_year(opened, scheme, provin
     latest = services.latest_classifications([office[0].pk, office[1].pk])
     assert list(latest) == [opened[0].cadre_id]
     assert latest[opened[0].cadre_id].classification == Classification.FAILED
+
+
+def test_a_decision_is_dated_within_or_after_the_year_it_rates(opened, scheme, province_editor):
+    evaluation = rate(opened[0], scheme, 80, user=province_editor, decide=False)
+    points = spread(scheme, Decimal(80))
+    for day, message in [
+        (None, "Nhập ngày quyết định."),
+        (datetime.date(2025, 12, 31), "Ngày quyết định không được trước năm được đánh giá (2026)."),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            services.record_step(
+                evaluation,
+                step="decide",
+                points=points,
+                comment="",
+                user=province_editor,
+                base_version=evaluation.version,
+                decision_date=day,
+            )
+        assert refused.value.message_dict == {"decision_date": [message]}
+        with pytest.raises(ValidationError):
+            services.decide_many(
+                [evaluation], decision_number="1", decision_date=day, override_reason="", user=province_editor
+            )
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.DECISION and evaluation.decision_date is None

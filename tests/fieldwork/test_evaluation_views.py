@@ -633,3 +633,15 @@ def test_the_units_and_a_units_list_have_pages_of_their_own(rated_tree, province
     ]
     assert third_rows == everyone[4:] and len(set(everyone)) == 6
     assert set(everyone) == set(Evaluation.objects.filter(unit=tree.province, year=YEAR, period="year"))
+
+
+@pytest.mark.parametrize("typed", ["31/12/1999", "01/01/2200", "31/02/2026"])
+def test_an_impossible_decision_date_is_refused_with_a_message(rated_tree, typed):
+    from fieldwork.evaluation.forms import BulkDecisionForm
+
+    form = BulkDecisionForm({"decision_date": typed}, user=UserFactory(unit=rated_tree.province))
+    assert not form.is_valid()
+    (message,) = form.errors["decision_date"]
+    assert message.startswith("Ngày quyết định phải trong khoảng 01/01/2000") or message == (
+        "Ngày theo dạng dd/mm/yyyy."
+    )
