@@ -9,7 +9,7 @@ class FieldworkConfig(AppConfig):
     def ready(self):
         from cadres import registry
 
-        from . import dashboard, history, merge, sections
+        from . import dashboard, history, merge, sections, signals  # noqa: F401 (signals: receivers)
         from .evaluation import hooks as evaluation
 
         registry.register_profile_section(

@@ -64,6 +64,7 @@ from .models import (
     TripStatus,
 )
 from .services import QuotaBook, default_days, secondment_save, trip_save
+from .signals import trips_changed
 from .workdays import is_working_day, working_days
 
 ONE_BY_ONE_MAX = 150  # trips saved through trip_save (25 ms each); more are written in bulk
@@ -315,6 +316,7 @@ def seed_trips(province: Unit, *, anchor: datetime.date, seed: int, log: Callabl
         builder.commune_trips()
         builder.give_a_calendar_feed()
         date_back(trips)
+        trips_changed()  # written in bulk: no signal said so
     members = TripMember.objects.filter(trip__in=trips)
     seconded = Secondment.objects.filter(subtree_condition("cadre__unit_path", province.path)).count()
     counted = members.filter(trip__status__in=COUNTED).aggregate(days=Sum("days"))["days"] or Decimal(0)

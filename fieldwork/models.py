@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from cadres.models import Appointment, Cadre, Position, TextNormalizingModel, Unit, UnitLevel
 from common.dates import add_months, add_years
+from common.lists import generation
 from common.models import VersionedModel
 from units.scope import EVERYTHING, ScopedQuerySet, scope_prefix, subtree_condition
 
@@ -193,10 +194,19 @@ class TripStatus(models.TextChoices):
 COUNTED = (TripStatus.DONE, TripStatus.REPORTED)
 
 
+# The generation of what is cached from the trips (``common.lists``): bumped by every change of a
+# trip, its cadres or a unit (``fieldwork.signals``).
+TRIPS_GENERATION = "trips"
+
+
 class FieldTripQuerySet(ScopedQuerySet):
     """A trip belongs to the unit that organises it (sends its cadres)."""
 
     unit_field = "organiser"
+
+    def data_version(self) -> str:
+        """What figures cached from trips depend on: the trips, their units and cadres."""
+        return f"{generation(TRIPS_GENERATION)}:{Cadre.objects.data_version()}"
 
     def in_year(self, year: int) -> "FieldTripQuerySet":
         return self.filter(

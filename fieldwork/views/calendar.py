@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cadres.models import Cadre, Unit
 from common import calendar
+from common.lists import cached_figures
 from common.text import positive_id
 from common.widgets import SearchableSelect
 from units.models import unit_label
@@ -143,6 +144,7 @@ def trip_calendar(request):
         month, shown, today, days_of=lambda trip: days_shown[trip.pk], day_class=TripDay
     )
     weeks = [[replace(day, count=counts[day.date]) for day in week] for week in placed]
+    unit_rows, cadre_rows = _choices(user, month_trips)
     return render(
         request,
         "fieldwork/calendar.html",
@@ -162,8 +164,8 @@ def trip_calendar(request):
             "max_trips": MAX_TRIPS,
             "unit": unit,
             "cadre": cadre,
-            "unit_select": _select("unit", _unit_choices(user, month_trips, unit), unit),
-            "cadre_select": _select("cadre", _cadre_choices(user, month_trips, cadre), cadre),
+            "unit_select": _select("unit", _unit_choices(unit_rows, unit), unit),
+            "cadre_select": _select("cadre", _cadre_choices(cadre_rows, cadre), cadre),
             "filtered": filtered,
         },
     )
@@ -308,7 +310,18 @@ def _chosen(queryset, value: str | None):
     return queryset.filter(pk=pk).first() if pk else None
 
 
-def _unit_choices(user, month_trips, chosen: Unit | None) -> list[tuple[int, str]]:
+def _choices(user, month_trips) -> tuple[list[tuple], list[tuple]]:
+    """The filters' choices for the month's trips, as rows: read once, then kept until a trip,
+    a cadre or a unit changes (``FieldTripQuerySet.data_version``; the key holds the user's
+    scope, which is in the query)."""
+    return cached_figures(
+        month_trips,
+        lambda trips: (_unit_rows(user, trips), _cadre_rows(user, trips)),
+        name="trip-calendar-choices",
+    )
+
+
+def _unit_rows(user, month_trips) -> list[tuple]:
     """The units in scope that organise or host a trip of the month, and the units above those
     (a district for its communes' trips), highest first when there are too many."""
     paths = {
@@ -317,13 +330,17 @@ def _unit_choices(user, month_trips, chosen: Unit | None) -> list[tuple[int, str
         for path in pair
     }
     prefixes = {prefix for path in paths for prefix in path_prefixes(path, Unit.steplen)}
-    units = list(
+    return list(
         Unit.objects.visible_to(user)
         .filter(path__in=prefixes)
         .with_parent_name()
         .order_by("depth", "path")
         .values_list("pk", "path", "name", "parent_name")[:MAX_OPTIONS]
     )
+
+
+def _unit_choices(rows: list[tuple], chosen: Unit | None) -> list[tuple[int, str]]:
+    units = list(rows)
     if chosen is not None and chosen.pk not in {pk for pk, *_ in units}:
         units.append((chosen.pk, chosen.path, chosen.name, getattr(chosen, "parent_name", None)))
     return [
@@ -331,7 +348,7 @@ def _unit_choices(user, month_trips, chosen: Unit | None) -> list[tuple[int, str
     ]
 
 
-def _cadre_choices(user, month_trips, chosen: Cadre | None) -> list[tuple[int, str]]:
+def _cadre_rows(user, month_trips) -> list[tuple]:
     """The cadres in scope on a trip of the month: all of them, unless there are more than
     ``MAX_OPTIONS`` (a province's busy month has thousands); then those among the first
     ``MAX_OPTIONS`` found, so that the database stops looking. The filter takes any cadre in
@@ -343,12 +360,15 @@ def _cadre_choices(user, month_trips, chosen: Cadre | None) -> list[tuple[int, s
         .values_list("members__cadre", flat=True)
         .distinct()
     )
-    rows = (
+    return list(
         Cadre.objects.visible_to(user)
         .filter(pk__in=on_trips[:MAX_OPTIONS])
         .order_by("full_name", "pk")
         .values_list("pk", "full_name", "unit__short_name", "unit__name")[:MAX_OPTIONS]
     )
+
+
+def _cadre_choices(rows: list[tuple], chosen: Cadre | None) -> list[tuple[int, str]]:
     choices = [(pk, f"{name} – {short or unit}" if unit else name) for pk, name, short, unit in rows]
     if chosen is not None and chosen.pk not in {pk for pk, _ in choices}:
         choices.append((chosen.pk, cadre_label(chosen)))

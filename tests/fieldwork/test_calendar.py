@@ -10,7 +10,9 @@ import re
 
 import icalendar
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -249,6 +251,38 @@ def test_it_offers_the_units_of_the_months_trips_and_those_above(tree, trips, pr
     values = re.findall(r'<option value="(\d*)"', options)
     assert values == ["", str(tree.province.pk), str(tree.commune_a.pk), str(tree.branch_a.pk)]
     assert '<option value="" selected>Tất cả</option>' in options
+
+
+def test_the_filters_choices_are_kept_until_a_trip_a_cadre_or_a_unit_changes(
+    tree, trips, cadres, make_cadre, make_trip, province_editor
+):
+    client = client_for(province_editor)
+    month = {"month": "2026-09"}
+
+    def visit() -> tuple[int, list[str], list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CALENDAR, month)
+        return len(queries), options_of(response, "unit"), options_of(response, "cadre")
+
+    read, units, offered = visit()
+    kept, *again = visit()
+    assert kept < read and again == [units, offered]  # the choices' queries are not run again
+
+    # A new trip of the month, with a cadre of its own: offered on the next visit.
+    dung = make_cadre(tree.commune_b, full_name="Võ Thị Dung")
+    make_trip(tree.province, tree.commune_b, [dung], starts_on=sep(21), ends_on=sep(22))
+    count, units, offered = visit()
+    assert count == read
+    assert "Võ Thị Dung – Đoàn phường Bắc Sơn" in offered
+    assert "Đoàn phường Bắc Sơn – Tỉnh đoàn Thử" in units
+
+    # A cadre renamed, a unit renamed: shown as they are now.
+    dung.full_name = "Võ Thị Dũng"
+    dung.save()
+    assert "Võ Thị Dũng – Đoàn phường Bắc Sơn" in visit()[2]
+    tree.commune_b.name = "Đoàn phường Bắc Sơn Mới"
+    tree.commune_b.save()
+    assert "Đoàn phường Bắc Sơn Mới – Tỉnh đoàn Thử" in visit()[1]
 
 
 def test_it_filters_by_cadre(trips, cadres, province_editor):
