@@ -67,3 +67,8 @@ def positive_id(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 2**31 else None
+
+
+def thousands(value: int) -> str:
+    """A whole number as Vietnamese write it, thousands apart with dots: "1.000"."""
+    return f"{value:,}".replace(",", ".")

@@ -48,6 +48,7 @@ from cadres.models import Cadre, CadreStatus, Unit, UnitLevel, parent_name_of
 from common.dates import today
 from common.filters import ANY
 from common.lists import COUNT_CACHE_SECONDS, generation
+from common.text import thousands
 from common.widgets import SearchableSelect, Select
 from units.scope import path_prefixes, scope_prefix, subtree_condition
 
@@ -389,7 +390,7 @@ class Totals:
 
 
 def format_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")  # 1.293, as Vietnamese writes it
+    return thousands(value)  # 1.293
 
 
 def _totals(members, seconded) -> Totals:

@@ -19,6 +19,8 @@ from xml.parsers import expat
 from django.conf import settings
 from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 
+from common.text import thousands
+
 # A member this much larger unpacked than packed is not a roster (real sheets stay under ~30×).
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECKED_FROM = 1024 * 1024  # small parts (styles, a short sheet) may compress as they like
@@ -51,27 +53,23 @@ class SheetSize:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict, compare=False)
 
 
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
 def too_many_rows() -> ImportFileError:
     return ImportFileError(
-        f"Tệp có quá nhiều dòng (tối đa {_number(settings.IMPORT_MAX_ROWS)}). "
+        f"Tệp có quá nhiều dòng (tối đa {thousands(settings.IMPORT_MAX_ROWS)}). "
         "Hãy chia thành nhiều tệp nhỏ hơn rồi nhập lần lượt."
     )
 
 
 def too_many_columns(row: int) -> ImportFileError:
     return ImportFileError(
-        f"Tệp có quá nhiều cột (tối đa {_number(settings.IMPORT_MAX_COLUMNS)}; dòng {_number(row)} "
+        f"Tệp có quá nhiều cột (tối đa {thousands(settings.IMPORT_MAX_COLUMNS)}; dòng {thousands(row)} "
         "vượt quá). Hãy xoá các cột thừa bên phải bảng, kể cả cột trống đã định dạng, rồi tải lên lại."
     )
 
 
 def too_many_cells() -> ImportFileError:
     return ImportFileError(
-        f"Tệp có quá nhiều ô (tối đa {_number(settings.IMPORT_MAX_CELLS)}), kể cả ô trống đã định "
+        f"Tệp có quá nhiều ô (tối đa {thousands(settings.IMPORT_MAX_CELLS)}), kể cả ô trống đã định "
         "dạng. Hãy xoá các dòng, cột thừa hoặc chia thành nhiều tệp nhỏ hơn."
     )
 
@@ -79,7 +77,7 @@ def too_many_cells() -> ImportFileError:
 def _too_large_unpacked() -> ImportFileError:
     megabytes = settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)
     return ImportFileError(
-        f"Nội dung tệp khi giải nén quá lớn (tối đa {_number(megabytes)} MB). "
+        f"Nội dung tệp khi giải nén quá lớn (tối đa {thousands(megabytes)} MB). "
         "Hãy xoá các dòng, cột thừa hoặc chia thành nhiều tệp nhỏ hơn."
     )
 

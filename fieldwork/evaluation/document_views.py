@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cadres.models import Unit
 from cadres.views.access import logged_download
+from common.text import thousands
 
 from .documents import (
     evaluation_document,
@@ -104,14 +105,10 @@ def _too_long(request, unit: Unit, year: int, period: str, *, limit: int, what: 
     advice = "Hãy tải bản Excel." if what == "bản PDF" else "Hãy liên hệ quản trị hệ thống."
     messages.error(
         request,
-        f"{unit.name} có {_number(count)} phiếu đánh giá: {what} chỉ lập được cho tối đa "
-        f"{_number(limit)} phiếu. {advice}",
+        f"{unit.name} có {thousands(count)} phiếu đánh giá: {what} chỉ lập được cho tối đa "
+        f"{thousands(limit)} phiếu. {advice}",
     )
     return redirect(summary_url(SummaryFilters(year=year, period=period, unit=unit)))
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")  # 1.000, as Vietnamese writes it
 
 
 def _download(request, document, unit: Unit, content: bytes, extension: str):

@@ -340,6 +340,12 @@ def _share_reason(evaluation: Evaluation, classification: str, override_reason: 
         scheme=evaluation.scheme,
         changes={evaluation.pk: classification},
     )
+    return _required_reason(check, override_reason)
+
+
+def _required_reason(check: ShareCheck, override_reason: str) -> str:
+    """The override's reason when ``check`` is over the share ("" when it is not); refused
+    without one."""
     if not check.exceeded:
         return ""
     if not override_reason.strip():
@@ -385,12 +391,7 @@ def decide_many(
             check = share_check(
                 unit_id=unit_id, year=year, period=period, scheme=current[0].scheme, changes=changes
             )
-            if check.exceeded:
-                if not override_reason.strip():
-                    raise ValidationError(
-                        {"override_reason": f"{check.message} Muốn giữ xếp loại xuất sắc, hãy ghi rõ lý do."}
-                    )
-                reason = override_reason.strip()
+            reason = _required_reason(check, override_reason)
         figures_changed()
         now = timezone.now()
         scores = Score.objects.filter(evaluation__in=current)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from cadres.views.access import logged_download
+from common.text import thousands
 
 from ..documents import CourseDocument, course_document, render_course_pdf, write_course_xlsx
 from ..models import Course, EnrollmentStatus
@@ -62,14 +63,10 @@ def _too_long(request, course: Course, *, certificates: bool, limit: int, what: 
     advice = "Hãy tải bản Excel." if what == "bản PDF" else "Hãy liên hệ quản trị hệ thống."
     messages.error(
         request,
-        f"Danh sách có {_number(count)} học viên: {what} chỉ lập được cho tối đa {_number(limit)} người. "
+        f"Danh sách có {thousands(count)} học viên: {what} chỉ lập được cho tối đa {thousands(limit)} người. "
         f"{advice}",
     )
     return redirect(course)
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")  # 1.000, as Vietnamese writes it
 
 
 def _pdf(request, pk: int, *, certificates: bool):
