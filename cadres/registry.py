@@ -12,7 +12,7 @@ profile section    ``register_profile_section(ProfileSection)``  cadre page (vie
 CV rows            ``register_cv_rows(CvRows)``                  2C CV PDF (views/cv.py)
 history source     ``register_history_source(HistorySource)``    cadre history (history.py)
 merge participant  ``register_merge_participant(participant)``   unit merge (merge.py)
-dashboard          ``register_dashboard(DashboardProvider)``     dashboard (reports/views.py)
+dashboard          ``register_dashboard(DashboardProvider)``     dashboard (reports/views/dashboard.py)
 planned posts      ``register_planned_posts(PlannedPosts)``      training needs (training/needs.py)
 ratings            ``register_ratings(RatingsProvider)``         annual review (planning/services)
 access-log action  ``register_access_action(value, label)``      AccessLog (models/access.py)

@@ -68,3 +68,8 @@ def _roster_cards(unit_count: int, figures: dict) -> list[registry.DashboardCard
             tone="warning",
         ),
     ]
+
+
+def index(request):
+    """STUB: the reports' hub."""
+    return render(request, "reports/dashboard.html", {})
