@@ -5,3 +5,10 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "Báo cáo, thống kê"
+
+    def ready(self):
+        from cadres import registry
+
+        from . import merge
+
+        registry.register_merge_participant(merge.PARTICIPANT)

@@ -104,7 +104,22 @@ def world(tree, make_cadre, province_editor):
     planning_world([*cadres, outside])
     training_world([*cadres, outside], tree)
     fieldwork_world([*cadres, outside], tree, users=(branch_user, outsider))
+    reports_world([*cadres, outside])
     return branch_user
+
+
+def reports_world(cadres) -> None:
+    """Each cadre's unit has its 2026 plan, with the cadre in its steering group, and a target."""
+    from reports.models import AnnualPlan, SteeringMember, Target
+
+    for cadre in cadres:
+        plan = AnnualPlan.objects.create(
+            unit=cadre.unit, year=2026, issuer="BCH", place="Gia Lai", subject="Công tác cán bộ năm 2026"
+        )
+        SteeringMember.objects.create(plan=plan, cadre=cadre, title="Bí thư")
+        Target.objects.create(
+            unit=cadre.unit, year=2026, text="Ít nhất 3 cán bộ", metric="course_completions", goal=3
+        )
 
 
 def fieldwork_world(cadres, tree, *, users) -> None:
