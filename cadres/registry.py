@@ -53,8 +53,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -289,20 +290,23 @@ def register_merge_participant(participant: MergeParticipant) -> MergeParticipan
     return merge_participants.add(participant)
 
 
-# Dashboard cards and alerts ------------------------------------------------------------------
+# Dashboard cards, alerts and charts ---------------------------------------------------------
 
 TONES = ("", "primary", "success", "info", "warning", "danger")
 
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """A figure on the dashboard: ``tone`` colours its border (Bootstrap contextual name)."""
+    """A figure on the dashboard: ``tone`` colours its border (Bootstrap contextual name).
+    ``key`` names a card a later request fills in (the dashboard's charts fragment replaces the
+    page's card of the same key)."""
 
     title: str
     value: int | str
     link: str = ""
     tone: str = ""
     note: str = ""
+    key: str = ""
 
     def __post_init__(self):
         if self.tone not in TONES:
@@ -311,7 +315,8 @@ class DashboardCard:
 
 @dataclass(frozen=True)
 class DashboardAlert:
-    """A line above the dashboard's figures calling for action."""
+    """A line above the dashboard's figures calling for action. ``link`` opens the list of
+    exactly what the message counts."""
 
     message: str
     link: str = ""
@@ -322,13 +327,121 @@ class DashboardAlert:
             raise ValueError(f"Unknown tone {self.tone!r}; use one of {TONES}.")
 
 
+# How a chart is drawn (static/js/dashboard-charts.js): vertical or horizontal bars, bars stacked
+# by dataset, a population pyramid (the first dataset to the left, the second to the right),
+# a line.
+CHART_KINDS = ("bar", "hbar", "stacked", "pyramid", "line")
+
+
 @dataclass(frozen=True)
-class DashboardProvider:
-    """``provider(request)`` returns the cards and alerts of an app, computed for
-    ``request.user``'s scope; one provider may return both, from the same aggregate query."""
+class ChartSeries:
+    """One dataset of a chart: a value per label of the chart."""
+
+    label: str
+    values: tuple[int | float | Decimal, ...]
+
+
+@dataclass(frozen=True)
+class DashboardChart:
+    """A chart on the dashboard, drawn with the vendored Chart.js and shown as a table too (its
+    accessible fallback, and what a phone reader opens). ``unit`` names what the values count
+    ("người", "ngày"); ``links`` optionally give, per label, the list behind the bar; ``note``
+    is a line under the chart. The values are figures computed in SQL, a handful per label."""
 
     key: str
-    provider: Callable[[HttpRequest], Iterable[DashboardCard | DashboardAlert]]
+    title: str
+    labels: tuple[str, ...]
+    datasets: tuple[ChartSeries, ...]
+    kind: str = "bar"
+    order: int = 100
+    unit: str = ""
+    note: str = ""
+    links: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.kind not in CHART_KINDS:
+            raise ValueError(f"Unknown chart kind {self.kind!r}; use one of {CHART_KINDS}.")
+        if self.kind == "pyramid" and len(self.datasets) != 2:
+            raise ValueError("A pyramid has two datasets (left, right).")
+        for series in self.datasets:
+            if len(series.values) != len(self.labels):
+                raise ValueError(
+                    f"Dataset {series.label!r} has {len(series.values)} values for {len(self.labels)} labels."
+                )
+        if self.links and len(self.links) != len(self.labels):
+            raise ValueError("A chart has one link per label, or none.")
+
+    @property
+    def total(self) -> int | float | Decimal:
+        return sum(value for series in self.datasets for value in series.values)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(value for series in self.datasets for value in series.values)
+
+    @property
+    def rows(self) -> list[tuple[str, list[str], str]]:
+        """The table: per label, its values as Vietnamese write them, and its link."""
+        links = self.links or ("",) * len(self.labels)
+        return [
+            (label, [number_text(series.values[index]) for series in self.datasets], links[index])
+            for index, label in enumerate(self.labels)
+        ]
+
+    @property
+    def summary(self) -> str:
+        """The chart in one sentence, for screen readers (the canvas's ``aria-label``)."""
+        unit = f" {self.unit}" if self.unit else ""
+        parts = []
+        for series in self.datasets:
+            values = ", ".join(
+                f"{label}: {number_text(value)}"
+                for label, value in zip(self.labels, series.values, strict=True)
+            )
+            parts.append(f"{series.label} — {values}{unit}" if len(self.datasets) > 1 else f"{values}{unit}")
+        return f"{self.title}. " + "; ".join(parts) + "."
+
+    def as_json(self) -> dict:
+        """What ``json_script`` hands the page's script."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "unit": self.unit,
+            "labels": list(self.labels),
+            "datasets": [
+                {"label": series.label, "data": [_plain_number(value) for value in series.values]}
+                for series in self.datasets
+            ],
+        }
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """1234 → "1.234", 2.5 → "2,5", 3.0 → "3": as Vietnamese write numbers."""
+    if isinstance(value, int):
+        whole, fraction = f"{value:,}", ""
+    else:
+        whole, _, fraction = f"{Decimal(str(value)).quantize(Decimal('0.1')):,.1f}".partition(".")
+    whole = whole.replace(",", ".")
+    return whole if fraction in ("", "0") else f"{whole},{fraction}"
+
+
+def _plain_number(value: int | float | Decimal) -> int | float:
+    return value if isinstance(value, int) else float(value)
+
+
+DashboardItem = DashboardCard | DashboardAlert | DashboardChart
+
+
+@dataclass(frozen=True)
+class DashboardProvider:
+    """``provider(request)`` returns the cards, alerts and charts of an app, computed for
+    ``request.user``'s scope; one provider may return all three, from the same aggregate
+    queries (cache them: the dashboard is every user's first page). It is called twice per
+    visit: by the page for its cards and alerts, then by the request that brings the charts
+    (``dashboard_charts``), so what it computes must be cached or cheap."""
+
+    key: str
+    provider: Callable[[HttpRequest], Iterable[DashboardItem]]
     order: int = 100
 
 
@@ -339,12 +452,36 @@ def register_dashboard(provider: DashboardProvider) -> DashboardProvider:
     return dashboard_providers.add(provider)
 
 
-def dashboard_items(request: HttpRequest) -> tuple[list[DashboardCard], list[DashboardAlert]]:
-    cards, alerts = [], []
+class DashboardItems(NamedTuple):
+    cards: list[DashboardCard]
+    alerts: list[DashboardAlert]
+    charts: list[DashboardChart]  # by ``order``, then by provider
+
+
+def dashboard_items(request: HttpRequest, *, charts: bool = True) -> DashboardItems:
+    """Every provider's items; ``charts=False`` leaves the charts out (the dashboard's page: its
+    charts come in a second request, ``dashboard_charts``)."""
+    items = DashboardItems([], [], [])
     for provider in dashboard_providers:
         for item in provider.provider(request):
-            (alerts if isinstance(item, DashboardAlert) else cards).append(item)
-    return cards, alerts
+            if isinstance(item, DashboardChart):
+                if charts:
+                    items.charts.append(item)
+            else:
+                (items.alerts if isinstance(item, DashboardAlert) else items.cards).append(item)
+    items.charts.sort(key=lambda chart: chart.order)
+    return items
+
+
+def dashboard_charts(request: HttpRequest) -> list[DashboardChart]:
+    """Every provider's charts, by ``order`` (the dashboard's charts fragment)."""
+    found = [
+        item
+        for provider in dashboard_providers
+        for item in provider.provider(request)
+        if isinstance(item, DashboardChart)
+    ]
+    return sorted(found, key=lambda chart: chart.order)
 
 
 # Planned posts -------------------------------------------------------------------------------

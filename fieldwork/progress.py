@@ -39,7 +39,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, Lookup
 
 from cadres.filters import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, validate_search_words
@@ -205,7 +205,7 @@ class CadreProgress:
     done: Decimal = ZERO
     expected: Decimal | None = None  # the quota's share of the year gone
     met: bool = False
-    behind: bool = False  # fewer days than expected, as ``_states`` reckons it
+    behind: bool = False  # fewer days than expected, as ``quota_states`` reckons it
     percent: int | None = None  # of the quota, at most 100
 
     @classmethod
@@ -247,7 +247,7 @@ class CadreProgress:
 def listed_cadres(user, filters: ProgressFilters, clock: YearClock, book: QuotaBook) -> QuerySet:
     """The cadres of the list, by name: the active cadres of the scope subject to the quota or
     with days in the year, within the filters (state included)."""
-    members = _counted_members(clock)
+    members = counted_members(clock)
     seconded = SecondmentYear.objects.filter(year=clock.year, days__gt=0)
     cadres = (
         Cadre.objects.visible_to(user)
@@ -265,7 +265,7 @@ def listed_cadres(user, filters: ProgressFilters, clock: YearClock, book: QuotaB
         overdue = TripMember.objects.filter(trip__in=FieldTrip.objects.overdue(clock.day))
         cadres = cadres.filter(pk__in=overdue.values("cadre_id"))
     elif filters.state in (BEHIND, MET):
-        met, behind = _states(clock)
+        met, behind = quota_states(clock)
         cadres = figured(cadres, clock, book).filter(quota_days__isnull=False)
         cadres = cadres.filter(met if filters.state == MET else behind)
     return cadres.order_by("search_text", "pk")
@@ -275,7 +275,7 @@ def figured(cadres: QuerySet, clock: YearClock, book: QuotaBook) -> QuerySet:
     """``cadres`` each annotated with its quota (``quota_days``, NULL: not subject), its days on
     the year's trips and on secondment, its cadre-trips (``trips``) and its trips whose report is
     overdue on ``clock.day`` (``overdue``), as correlated subqueries on the cadre's indexes."""
-    members = _counted_members(clock)
+    members = counted_members(clock)
     seconded = SecondmentYear.objects.filter(year=clock.year, days__gt=0)
     # FieldTripQuerySet.overdue's rule, as conditions of the join: a subquery of the overdue
     # trips inside the correlated one would be run again for every cadre on SQLite.
@@ -291,7 +291,7 @@ def figured(cadres: QuerySet, clock: YearClock, book: QuotaBook) -> QuerySet:
     )
 
 
-def _counted_members(clock: YearClock):
+def counted_members(clock: YearClock):
     """The cadres' places on the trips made that start in the year."""
     return TripMember.objects.filter(
         trip__status__in=COUNTED, trip__starts_on__gte=clock.start, trip__starts_on__lte=clock.end
@@ -304,7 +304,7 @@ def _per_cadre(rows, aggregate, output_field) -> Subquery:
     return Subquery(grouped.values("value")[:1], output_field=output_field)
 
 
-def _states(clock: YearClock) -> tuple[Lookup, Lookup]:
+def quota_states(clock: YearClock) -> tuple[Lookup, Lookup]:
     """The conditions, on ``figured`` cadres subject to the quota, of "met" (done ≥ quota) and
     "behind" (done < quota × the share of the year gone, in whole numbers: done × days in the
     year < quota × days gone)."""
@@ -393,7 +393,7 @@ def format_number(value: int) -> str:
     return thousands(value)  # 1.293
 
 
-def _totals(members, seconded) -> Totals:
+def year_totals(members, seconded) -> Totals:
     """The totals of the trip places and secondment years given (already narrowed to the year,
     the scope and the filters): three grouped queries. A cadre who both went on trips and was
     seconded that year counts once among the cadres who went."""
@@ -637,7 +637,7 @@ def _figures(user, filters: ProgressFilters, clock: YearClock) -> dict:
     the state, which only pick cadres of the list)."""
     members = _year_members(user, filters, clock)
     return {
-        "totals": _totals(members, _year_secondments(user, filters)),
+        "totals": year_totals(members, _year_secondments(user, filters)),
         "unvisited": _unvisited(_base_units(user, filters), _host_paths(user, filters)),
         "overdue": list(_overdue(user, filters, clock.day).values_list("pk", flat=True)),
     }
@@ -685,7 +685,7 @@ def _year_members(user, filters: ProgressFilters, clock: YearClock):
     prefix = scope_prefix(user)
     if prefix is None:
         return TripMember.objects.none()
-    members = _counted_members(clock)
+    members = counted_members(clock)
     if prefix:
         members = members.filter(subtree_condition("cadre__unit_path", prefix))
     return _narrowed(members, filters, "cadre__")
@@ -714,10 +714,12 @@ class YearFigures:
     met: int
     behind: int
     overdue: int  # trips whose report is overdue
+    days_by_month: tuple[Decimal, ...] = ()  # the trips' days by the month they start in, January first
 
 
 def year_figures(user, *, day: datetime.date | None = None) -> YearFigures:
-    """The whole scope's year so far (six queries), cached like the page's figures (two probes)."""
+    """The whole scope's year so far (seven queries), cached like the page's figures (two
+    probes)."""
     day = day or today()
     filters = ProgressFilters(year=day.year)
     clock = YearClock(day.year, day)
@@ -725,7 +727,7 @@ def year_figures(user, *, day: datetime.date | None = None) -> YearFigures:
     def compute() -> YearFigures:
         book = QuotaBook(day.year)
         cadres = figured(listed_cadres(user, filters, clock, book), clock, book)
-        met, behind = _states(clock)
+        met, behind = quota_states(clock)
         counts = (
             cadres.filter(quota_days__isnull=False)
             .order_by()
@@ -734,9 +736,24 @@ def year_figures(user, *, day: datetime.date | None = None) -> YearFigures:
         members = _year_members(user, filters, clock)
         return YearFigures(
             year=day.year,
-            total=_totals(members, _year_secondments(user, filters)).total,
+            total=year_totals(members, _year_secondments(user, filters)).total,
             overdue=FieldTrip.objects.visible_to(user).overdue(day).count(),
+            days_by_month=_days_by_month(members),
             **counts,
         )
 
     return _cached("fieldwork-dashboard", (scope_prefix(user), data_version(day)), compute)
+
+
+def _days_by_month(members) -> tuple[Decimal, ...]:
+    """The days of the trip places given (one year's), by the month their trip starts: one
+    grouped query, twelve rows at most."""
+    rows = (
+        members.order_by()
+        .annotate(month=ExtractMonth("trip__starts_on"))
+        .values("month")
+        .annotate(days=Sum("days"))
+        .values_list("month", "days")
+    )
+    found = {month: Decimal(value or 0).quantize(Decimal("0.1")) for month, value in rows}
+    return tuple(found.get(month, Decimal(0)) for month in range(1, 13))

@@ -9,7 +9,7 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from cadres import registry
 
-        from . import history, merge, sections
+        from . import dashboard, history, merge, sections
 
         registry.register_profile_section(
             registry.ProfileSection(
@@ -25,4 +25,7 @@ class PlanningConfig(AppConfig):
         registry.register_merge_participant(merge.PARTICIPANT)
         registry.register_planned_posts(
             registry.PlannedPosts(key="planning", provider=sections.planned_posts)
+        )
+        registry.register_dashboard(
+            registry.DashboardProvider(key="planning", provider=dashboard.dashboard, order=10)
         )

@@ -5,6 +5,7 @@ from .views import collection, dashboard, documents, plans, statistics, targets,
 app_name = "reports"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("reports/charts/", dashboard.dashboard_charts, name="dashboard-charts"),
     path("reports/", dashboard.index, name="index"),
     # Quality statistics as of a date (DOMAIN.md §10).
     path("reports/statistics/", statistics.statistics, name="statistics"),

@@ -39,7 +39,7 @@ from ..services import (
     return_plan,
     submit_plan,
 )
-from ..vacancies import vacancies_in_scope
+from ..vacancies import FEW_SUCCESSORS, thin_successions_in_scope, vacancies_in_scope
 from .access import get_candidate_for_user, get_plan_for_user
 
 PAGE_SIZE = 50
@@ -393,11 +393,19 @@ def plan_return(request, pk: int):
 
 
 def vacancies(request):
+    """The vacancies in the user's scope, or (``?show=few_successors``) the key posts of the
+    current plans with 0 or 1 person planned for them."""
     units = Unit.objects.visible_to(request.user)
     level = request.GET.get("level", "")
     if level not in UnitLevel.values:
         level = ""
-    found = vacancies_in_scope(request.user, level=level)
+    show = request.GET.get("show", "")
+    if show not in VACANCY_LISTS:
+        show = ""
+    if show:
+        found = thin_successions_in_scope(request.user, level=level)
+    else:
+        found = vacancies_in_scope(request.user, level=level)
     page = paginate_list(request, found, per_page=PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
@@ -409,7 +417,16 @@ def vacancies(request):
             "level": level,
             "levels": sorted(set(units.values_list("level", flat=True))),
             "level_labels": dict(Unit._meta.get_field("level").choices),
+            "show": show,
+            "lists": VACANCY_LISTS.items(),
             "query_string": params.urlencode(),
             "plan_list": reverse("planning:index"),
         },
     )
+
+
+# The vacancies page's two lists (``?show=``).
+VACANCY_LISTS = {
+    "": "Chức danh đang khuyết",
+    "few_successors": f"Chức danh chủ chốt chỉ có 0–{FEW_SUCCESSORS - 1} người quy hoạch",
+}
