@@ -51,7 +51,9 @@ class AnnualPlanQuerySet(ScopedQuerySet):
 
 
 class AnnualPlan(VersionedModel, TextNormalizingModel):
-    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="annual_plans")
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="annual_plans"
+    )
     year = models.PositiveSmallIntegerField("năm", validators=YEAR_VALIDATORS)
     parent = models.ForeignKey(
         "self",
@@ -64,7 +66,10 @@ class AnnualPlan(VersionedModel, TextNormalizingModel):
     )
     # The head of the document.
     number = models.CharField(
-        "số, ký hiệu", max_length=60, blank=True, help_text="Ví dụ: 80-KH/TĐTN-TCKT. Để trống khi còn dự thảo."
+        "số, ký hiệu",
+        max_length=60,
+        blank=True,
+        help_text="Ví dụ: 80-KH/TĐTN-TCKT. Để trống khi còn dự thảo.",
     )
     superior = models.CharField(
         "cơ quan cấp trên", max_length=120, blank=True, help_text="Dòng trên tên cơ quan ban hành (nếu có)."
@@ -73,13 +78,17 @@ class AnnualPlan(VersionedModel, TextNormalizingModel):
     place = models.CharField("địa danh", max_length=60, help_text="Ví dụ: Gia Lai.")
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
     subject = models.CharField(
-        "trích yếu", max_length=255, help_text="Dòng dưới chữ “KẾ HOẠCH”, ví dụ: Công tác cán bộ Đoàn năm 2026."
+        "trích yếu",
+        max_length=255,
+        help_text="Dòng dưới chữ “KẾ HOẠCH”, ví dụ: Công tác cán bộ Đoàn năm 2026.",
     )
     # The body.
     basis = models.TextField("căn cứ", blank=True, help_text="Đoạn mở đầu nêu căn cứ ban hành kế hoạch.")
     purpose = models.TextField("I. Mục đích, yêu cầu", blank=True)
     targets_intro = models.TextField(
-        "II. Lời dẫn hệ thống chỉ tiêu", blank=True, help_text="Không bắt buộc; các chỉ tiêu lấy từ danh sách chỉ tiêu."
+        "II. Lời dẫn hệ thống chỉ tiêu",
+        blank=True,
+        help_text="Không bắt buộc; các chỉ tiêu lấy từ danh sách chỉ tiêu.",
     )
     content = models.TextField("III. Nội dung thực hiện", blank=True)
     organisation = models.TextField(
@@ -95,7 +104,9 @@ class AnnualPlan(VersionedModel, TextNormalizingModel):
         help_text="Đặt hạn thì các đơn vị trực thuộc được yêu cầu xây dựng và gửi kế hoạch của mình.",
     )
     # The tail.
-    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận; dòng cuối thường là “Lưu VP”.")
+    recipients = models.TextField(
+        "nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận; dòng cuối thường là “Lưu VP”."
+    )
     on_behalf = models.CharField("thay mặt", max_length=120, default="TM. BAN THƯỜNG VỤ")
     signer_title = models.CharField("chức vụ người ký", max_length=60, default="BÍ THƯ")
     signer_name = models.CharField("họ tên người ký", max_length=150, blank=True)
@@ -105,7 +116,9 @@ class AnnualPlan(VersionedModel, TextNormalizingModel):
     report_assessment = models.TextField("đánh giá chung", blank=True)
     report_next_steps = models.TextField("phương hướng năm sau", blank=True)
     # The collection by the upper unit.
-    status = models.CharField("trạng thái", max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,7 +180,11 @@ class AnnualPlan(VersionedModel, TextNormalizingModel):
             errors["issued_on"] = f"Ngày ban hành phải trong năm {self.year - 1} hoặc {self.year}."
         if self.lower_deadline and self.year and not self.year - 1 <= self.lower_deadline.year <= self.year:
             errors["lower_deadline"] = f"Hạn gửi kế hoạch phải trong năm {self.year - 1} hoặc {self.year}."
-        if self.report_issued_on and self.year and not self.year <= self.report_issued_on.year <= self.year + 1:
+        if (
+            self.report_issued_on
+            and self.year
+            and not self.year <= self.report_issued_on.year <= self.year + 1
+        ):
             errors["report_issued_on"] = f"Ngày báo cáo phải trong năm {self.year} hoặc {self.year + 1}."
         if errors:
             raise ValidationError(errors)
@@ -204,9 +221,13 @@ class SteeringMember(VersionedModel, TextNormalizingModel):
     """A member of the plan's steering group (Ban chỉ đạo), picked from the cadres; ``title`` is
     the name's line in the document ("Phó Bí thư Tỉnh đoàn"), kept as printed."""
 
-    plan = models.ForeignKey(AnnualPlan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="steering")
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="steering"
+    )
     cadre = models.ForeignKey(Cadre, verbose_name="cán bộ", on_delete=models.PROTECT, related_name="+")
-    role = models.CharField("vai trò", max_length=12, choices=SteeringRole.choices, default=SteeringRole.MEMBER)
+    role = models.CharField(
+        "vai trò", max_length=12, choices=SteeringRole.choices, default=SteeringRole.MEMBER
+    )
     title = models.CharField("chức vụ ghi trong kế hoạch", max_length=200)
     order = models.PositiveSmallIntegerField("thứ tự", default=100)
 
@@ -249,7 +270,9 @@ class Target(VersionedModel, TextNormalizingModel):
     text = models.TextField("chỉ tiêu (như ghi trong kế hoạch)")
     metric = models.CharField("cách tính", max_length=40)
     params = models.JSONField("tham số", default=dict, blank=True)
-    comparison = models.CharField("so sánh", max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST)
+    comparison = models.CharField(
+        "so sánh", max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
+    )
     goal = models.DecimalField(
         "mục tiêu",
         max_digits=9,
@@ -284,3 +307,16 @@ class Target(VersionedModel, TextNormalizingModel):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:target-cadres", args=[self.pk])
+
+    def clean(self):
+        """The metric must be of the catalogue and its parameters valid; they are stored
+        checked, with their defaults filled in."""
+        super().clean()
+        from .metrics import CATALOGUE, validate_params  # the catalogue reads the other apps
+
+        if self.metric not in CATALOGUE:
+            raise ValidationError({"metric": "Cách tính chỉ tiêu không có trong danh mục."})
+        try:
+            self.params = validate_params(self.metric, self.params)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error

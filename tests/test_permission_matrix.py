@@ -72,6 +72,7 @@ from planning.models import (
     Term,
 )
 from planning.services import CandidateRow, add_candidates, approve_plan, start_review, submit_plan
+from reports.models import AnnualPlan, SteeringMember, Target
 from tests.factories import CadreFactory, UnitFactory, UserFactory, position
 from training.models import Course, CourseKind, CourseStatus, Enrollment, SkillStandard, TrainingRules
 from training.services import enrol
@@ -191,7 +192,8 @@ EXPECTED: dict[str, Expect] = {
     "login": Expect(signed_in(302, 302), anonymous=(200, 200)),
     "logout": Expect(signed_in(405, 302)),
     "password_change": Expect(signed_in()),
-    "reports:dashboard": Expect(signed_in()),
+    "reports:dashboard": Expect(signed_in(200, 405)),
+    "reports:dashboard-charts": Expect(signed_in(200, 405)),
     "planning:index": Expect(signed_in()),
     "planning:plan-create": Expect(editors(signed_in())),
     "planning:vacancies": Expect(signed_in()),
@@ -274,6 +276,32 @@ EXPECTED: dict[str, Expect] = {
     "fieldwork:evaluation-delete": Expect(editors(in_scope(200, 302)), on=Evaluation),
     "fieldwork:evaluation-history": Expect(get_only(in_scope()), on=Evaluation),
     "fieldwork:evaluation-pdf": Expect(get_only(in_scope()), on=Evaluation),
+    # The reports: the world's plan answers its parent's and asks the units below for theirs.
+    "reports:index": Expect(signed_in(200, 405)),
+    "reports:statistics": Expect(signed_in(200, 405)),
+    "reports:statistics-xlsx": Expect(signed_in(200, 405)),
+    "reports:statistics-pdf": Expect(signed_in(200, 405)),
+    "reports:targets": Expect(signed_in(200, 405)),
+    "reports:target-create": Expect(editors(signed_in())),
+    "reports:target-cadres": Expect(get_only(in_scope()), on=Target),
+    "reports:target-edit": Expect(editors(in_scope()), on=Target),
+    "reports:target-delete": Expect(editors(in_scope(200, 302)), on=Target),
+    "reports:plans": Expect(signed_in(200, 405)),
+    "reports:plan-create": Expect(editors(signed_in())),
+    "reports:plan-detail": Expect(get_only(in_scope()), on=AnnualPlan),
+    "reports:plan-edit": Expect(editors(in_scope()), on=AnnualPlan),
+    "reports:plan-steering": Expect(editors(in_scope()), on=AnnualPlan),
+    "reports:plan-delete": Expect(editors(in_scope(200, 302)), on=AnnualPlan),
+    "reports:plan-history": Expect(get_only(in_scope()), on=AnnualPlan),
+    "reports:plan-lower": Expect(get_only(in_scope()), on=AnnualPlan),
+    "reports:plan-submit": Expect(post_only(editors(in_scope(post=302))), on=AnnualPlan),
+    "reports:plan-review": Expect(post_only(editors(in_scope(post=302))), on=AnnualPlan),
+    "reports:plan-pdf": Expect(get_only(in_scope()), on=AnnualPlan),
+    "reports:plan-docx": Expect(get_only(in_scope()), on=AnnualPlan),
+    # An empty POST carries no version: refused as stale, on the form's page.
+    "reports:plan-report": Expect(editors(in_scope()), on=AnnualPlan),
+    "reports:plan-report-pdf": Expect(get_only(in_scope()), on=AnnualPlan),
+    "reports:plan-report-docx": Expect(get_only(in_scope()), on=AnnualPlan),
     "cadres:unit-list": Expect(signed_in()),
     "cadres:unit-merge": Expect(admins(signed_in())),
     "cadres:unit-detail": Expect(in_scope(), on=Unit),
@@ -566,6 +594,7 @@ def records_in(
         # The learner is a cadre of their own: an enrolment protects its cadre from deletion.
         **training_records(unit, CadreFactory(unit=unit, full_name=f"{name} (học viên)"), author=author),
         **fieldwork_records(unit, name=name, author=author),
+        **reports_records(unit, cadre),
         SourcePerson: SourcePerson.objects.create(
             full_name=f"Nguồn {name}",
             birth_date=datetime.date(2004, 2, 1),
@@ -666,6 +695,29 @@ def evaluation_records(unit: Unit, cadre: Cadre, *, author: User) -> dict:
             evaluation, step=step, points=points, comment="", user=author, base_version=None
         )
     return {Evaluation: evaluation, Score: evaluation.scores.first()}
+
+
+def reports_records(unit: Unit, cadre: Cadre) -> dict:
+    """``unit``'s 2026 plan answering its parent's (which asks the units below for theirs), itself
+    asking the units below ``unit`` by a deadline; ``cadre`` in its steering group; a target."""
+    head = {"year": 2026, "issuer": "BCH", "place": "Gia Lai", "subject": "Công tác cán bộ năm 2026"}
+    upper = AnnualPlan.objects.create(
+        unit=unit.get_parent(), lower_deadline=datetime.date(2026, 1, 15), **head
+    )
+    plan = AnnualPlan.objects.create(
+        unit=unit, parent=upper, lower_deadline=datetime.date(2026, 1, 20), **head
+    )
+    return {
+        AnnualPlan: plan,
+        SteeringMember: SteeringMember.objects.create(plan=plan, cadre=cadre, title="Bí thư"),
+        Target: Target.objects.create(
+            unit=unit,
+            year=2026,
+            text="Ít nhất 3 cán bộ hoàn thành khoá học",
+            metric="course_completions",
+            goal=3,
+        ),
+    }
 
 
 def jobs_of(user: User) -> dict[type[models.Model], models.Model]:
@@ -790,7 +842,7 @@ def app_arguments(url: Url, objects: dict) -> list[dict]:
             else objects[FieldTrip]
             if on in TRIP_RECORDS
             else objects[on]
-            if on in {Secondment, Evaluation}
+            if on in {Secondment, Evaluation, AnnualPlan, Target}
             else objects[Cadre]
         ).pk
         if on

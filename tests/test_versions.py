@@ -39,6 +39,7 @@ from planning.models import (
     Term,
 )
 from planning.services import CandidateRow, add_candidates, start_review
+from reports.models import AnnualPlan, SteeringMember, Target
 from tests.factories import UserFactory, position
 from tests.test_admin import admin_url, change_page_data, posted_back
 from training.models import Course, CourseKind, Enrollment, SkillStandard, TrainingRules
@@ -205,6 +206,8 @@ def make(model, tree, make_cadre, province_editor):
         return record
     if model is get_user_model():
         return province_editor
+    if model in (AnnualPlan, SteeringMember, Target):
+        return reports_record(model, tree, make_cadre)
     cadre = make_cadre(tree.commune_a, full_name="Lê Văn Tám")
     if model is Cadre:
         return cadre
@@ -255,6 +258,20 @@ def planning_record(model, tree, make_cadre, editor):
     return start_review(plan, year=2026, user=editor)
 
 
+def reports_record(model, tree, make_cadre):
+    """Commune A's 2026 plan in draft, a cadre of its steering group, or a target of its own."""
+    if model is Target:
+        return Target.objects.create(
+            unit=tree.commune_a, year=2026, text="Ít nhất 3 cán bộ", metric="course_completions", goal=3
+        )
+    plan = AnnualPlan.objects.create(
+        unit=tree.commune_a, year=2026, issuer="BCH ĐOÀN XÃ A", place="Gia Lai", subject="Công tác cán bộ"
+    )
+    if model is AnnualPlan:
+        return plan
+    return SteeringMember.objects.create(plan=plan, cadre=make_cadre(tree.commune_a), title="Bí thư")
+
+
 def get_user_model():
     return apps.get_model("accounts", "User")
 
@@ -288,6 +305,9 @@ ADMIN_CASES = [
     Case(Secondment, "decision_number", "12-QĐ/TĐTN", "13-QĐ/TĐTN"),
     Case(Scheme, "source", "Quy định 01", "Quy định 02"),
     Case(Criterion, "name", "Phẩm chất chính trị (sửa)", "Phẩm chất chính trị"),
+    Case(AnnualPlan, "subject", "Công tác cán bộ năm 2026", "Công tác cán bộ Đoàn năm 2026"),
+    Case(SteeringMember, "title", "Bí thư Đoàn xã", "Bí thư Đoàn xã, Chủ tịch Hội"),
+    Case(Target, "text", "Ít nhất 03 cán bộ", "Ít nhất 05 cán bộ"),
 ]
 
 APP_CASES = [

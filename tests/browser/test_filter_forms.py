@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 PLANNING_LISTS = "tests.browser.test_planning_lists"
 TRAINING = "tests.browser.test_training"
 FIELDWORK = "tests.browser.test_fieldwork"
+REPORTS = "tests.browser.test_reports_lists"
 FILTER_FORM_PAGES = {
     "cadres:cadre-list": "test_the_roster_filter_form_counts_what_the_database_counts",
     "cadres:unit-list": "test_the_unit_search_counts_what_the_database_counts",
@@ -43,6 +44,11 @@ FILTER_FORM_PAGES = {
     "fieldwork:progress": (
         "tests.fieldwork.test_progress.test_the_progress_filter_form_counts_what_the_database_counts"
     ),
+    "reports:statistics": (
+        "tests.browser.test_statistics.test_the_statistics_from_the_province_down_to_a_commune_and_its_excel_file"
+    ),
+    "reports:targets": f"{REPORTS}.test_the_target_filter_form_counts_what_the_database_counts",
+    "reports:plans": f"{REPORTS}.test_the_plan_filter_form_counts_what_the_database_counts",
 }
 
 

@@ -8,7 +8,9 @@ from tests.factories import UserFactory
 
 
 def make_plan(unit, year: int) -> AnnualPlan:
-    return AnnualPlan.objects.create(unit=unit, year=year, issuer="BCH", place="Gia Lai", subject="Công tác cán bộ")
+    return AnnualPlan.objects.create(
+        unit=unit, year=year, issuer="BCH", place="Gia Lai", subject="Công tác cán bộ"
+    )
 
 
 def make_target(unit, year: int) -> Target:
