@@ -594,7 +594,8 @@ def records_in(
         # The learner is a cadre of their own: an enrolment protects its cadre from deletion.
         **training_records(unit, CadreFactory(unit=unit, full_name=f"{name} (học viên)"), author=author),
         **fieldwork_records(unit, name=name, author=author),
-        **reports_records(unit, cadre),
+        # The steering member is a cadre of their own: a steering seat protects its cadre.
+        **reports_records(unit, CadreFactory(unit=unit, full_name=f"{name} (ban chỉ đạo)")),
         SourcePerson: SourcePerson.objects.create(
             full_name=f"Nguồn {name}",
             birth_date=datetime.date(2004, 2, 1),
