@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from cadres.models import Unit
 from common.downloads import readable_filename
 from common.pdf import DocumentHead, Signature, document_place, issuer_name, render_pdf
+from common.tables import HeaderCell, header_rows
 from common.text import fold
 from common.xlsx import (
     HEADER_FILL,
@@ -301,35 +302,6 @@ COLUMNS = (
     Column("note", "Ghi chú", 30),
 )
 POINTS_FORMAT = "0.0#"  # 87.5 → "87,5" on a Vietnamese Excel; two decimals at most, as stored
-
-
-@dataclass(frozen=True)
-class HeaderCell:
-    """A cell of the list's two header rows: spanning columns (a group) or both rows (a column
-    of its own)."""
-
-    label: str
-    column: int  # 1-based
-    columns: int = 1
-    rows: int = 1
-
-
-def header_rows(columns: tuple[Column, ...]) -> tuple[list[HeaderCell], list[HeaderCell]]:
-    """The first row (the groups, and the columns outside any, over both rows) and the second
-    (the grouped columns' own labels)."""
-    top: list[HeaderCell] = []
-    below: list[HeaderCell] = []
-    for index, column in enumerate(columns, start=1):
-        if not column.group:
-            top.append(HeaderCell(column.label, index, rows=2))
-            continue
-        if top and top[-1].label == column.group and top[-1].rows == 1:
-            last = top.pop()
-            top.append(HeaderCell(last.label, last.column, columns=last.columns + 1))
-        else:
-            top.append(HeaderCell(column.group, index))
-        below.append(HeaderCell(column.label, index))
-    return top, below
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from cadres.models import (
     UnitLevel,
 )
 from common.dates import today, years_before
+from common.tables import HeaderCell, header_rows
 from common.text import thousands
 from units.scope import EVERYTHING, scope_prefix, subtree_condition
 
@@ -102,35 +103,6 @@ HIDDEN_NOTE = (
     "Cột dân tộc thiểu số và đảng viên để trống: tài khoản chỉ xem không được xem thông tin "
     "nhạy cảm (Luật Bảo vệ dữ liệu cá nhân)."
 )
-
-
-@dataclass(frozen=True)
-class HeaderCell:
-    """A cell of the two header rows: a group over several columns, or a column of its own
-    over both rows. ``column`` counts from 1 over the figures only."""
-
-    label: str
-    column: int
-    columns: int = 1
-    rows: int = 1
-
-
-def header_rows(columns: tuple[Column, ...] = COLUMNS) -> tuple[list[HeaderCell], list[HeaderCell]]:
-    """The first header row (the groups, and the columns outside any) and the second (the
-    grouped columns' own labels)."""
-    top: list[HeaderCell] = []
-    below: list[HeaderCell] = []
-    for index, column in enumerate(columns, start=1):
-        if not column.group:
-            top.append(HeaderCell(column.label, index, rows=2))
-            continue
-        if top and top[-1].label == column.group and top[-1].rows == 1:
-            last = top.pop()
-            top.append(HeaderCell(last.label, last.column, columns=last.columns + 1))
-        else:
-            top.append(HeaderCell(column.group, index))
-        below.append(HeaderCell(column.label, index))
-    return top, below
 
 
 @dataclass(frozen=True)

@@ -9,30 +9,18 @@ import logging
 
 from django.contrib import messages
 from django.db import DatabaseError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from common.downloads import bytes_response, mark_download_ready
-from common.text import positive_id
 
 from ..documents import OfficialDocument, plan_document, render_docx, render_pdf
 from ..models import AnnualPlan
+from .plans import get_plan_for_user
 
 logger = logging.getLogger(__name__)
 
 PDF_FAILED = "Không tạo được tệp PDF. Vui lòng thử lại sau; nếu lỗi lặp lại, hãy báo quản trị hệ thống."
-
-
-def get_plan_for_user(user, pk, *, read_upper: bool = False) -> AnnualPlan:
-    """The plan ``pk`` of ``user``'s subtree (with ``read_upper``, also their upper unit's plan
-    that asks for theirs), its unit joined; 404 otherwise."""
-    if positive_id(pk) is None:
-        raise Http404
-    plans = AnnualPlan.objects.visible_to(user)
-    if read_upper:
-        plans = plans | AnnualPlan.objects.requested_of(user)
-    return get_object_or_404(plans.select_related("unit"), pk=pk)
 
 
 @require_GET

@@ -42,17 +42,18 @@ from ..forms import (
 from ..models import AnnualPlan, PlanStatus, SteeringMember, Target
 
 PER_PAGE = 50
-MAX_ID = 2**31
 
 
-def get_plan_for_user(user, pk: int) -> AnnualPlan:
-    if not 0 < pk < MAX_ID:
+def get_plan_for_user(user, pk: int, *, read_upper: bool = False) -> AnnualPlan:
+    """The plan ``pk`` of ``user``'s subtree (with ``read_upper``, also their upper unit's plan
+    that asks for theirs: the one window a unit has on it, to answer it); 404 otherwise."""
+    if positive_id(pk) is None:
         raise Http404
+    plans = AnnualPlan.objects.visible_to(user)
+    if read_upper:
+        plans = plans | AnnualPlan.objects.requested_of(user)
     return get_object_or_404(
-        AnnualPlan.objects.visible_to(user).select_related(
-            "unit", "parent__unit", "submitted_by", "reviewed_by", "created_by"
-        ),
-        pk=pk,
+        plans.select_related("unit", "parent__unit", "submitted_by", "reviewed_by", "created_by"), pk=pk
     )
 
 

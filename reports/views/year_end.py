@@ -13,7 +13,8 @@ from ..documents import figure_blocks, render_docx, report_document, target_line
 from ..forms_report import ReportForm
 from ..markup import to_html
 from ..year_figures import year_figures
-from .documents import download, get_plan_for_user, pdf_download
+from .documents import download, pdf_download
+from .plans import get_plan_for_user
 
 SAVED = "Đã lưu báo cáo kết quả năm {year}."
 
