@@ -178,6 +178,8 @@ class Bench:
 
         client = clients[page.user]
         runs = page.runs or RUNS
+        if page.prepare:
+            page.prepare()
         response = client.get(page.path, page.params)
         if response.status_code != 200:
             self.failed = True
@@ -186,6 +188,8 @@ class Bench:
         _read(response)
         if page.cold:
             cache.clear()
+        if page.prepare:
+            page.prepare()
         captured = []
         with connection.execute_wrapper(
             lambda execute, sql, *args: captured.append(sql) or execute(sql, *args)
@@ -195,6 +199,8 @@ class Bench:
         for _ in range(runs):
             if page.cold:
                 cache.clear()
+            if page.prepare:
+                page.prepare()
             started = time.perf_counter()
             _read(client.get(page.path, page.params))
             timings.append((time.perf_counter() - started) * 1000)
@@ -206,6 +212,24 @@ class Bench:
             "p95_ms": round(_percentile(timings, 95), 1),
             "queries": len(captured),
         }
+
+    def work(self) -> None:
+        """The work the apps list (``common.benchmarks.BenchWork``), each timed as a call."""
+        from common.benchmarks import BenchContext, bench_work
+
+        for work in bench_work(BenchContext(cadres=CADRES)):
+            timings = []
+            for _ in range(work.runs):
+                started = time.perf_counter()
+                work.run()
+                timings.append((time.perf_counter() - started) * 1000)
+            self.emit(
+                work.name,
+                user=work.user,
+                n=work.runs,
+                p50_ms=round(statistics.median(timings), 1),
+                p95_ms=round(_percentile(timings, 95), 1),
+            )
 
     def pages(self) -> None:
         from django.test import Client, override_settings
@@ -317,6 +341,16 @@ class Bench:
         )
 
 
+def _drop_queued_refreshes() -> None:
+    """The snapshot refreshes the pages queued (``dashboard_changed``): not the worker's work
+    that ``export_task`` measures."""
+    from django_tasks_db.models import DBTaskResult
+
+    from common.snapshots import refresh_snapshot
+
+    DBTaskResult.objects.filter(task_path=refresh_snapshot.module_path).delete()
+
+
 def _import_file(count: int) -> Path:
     """An import file of ``count`` new demo cadres, written by the roster's own export writer,
     which the import reads back. They come from another seed, less any whose CCCD is taken."""
@@ -399,7 +433,9 @@ def main() -> int:
     try:
         configure(url, scratch)
         bench.seed()
+        bench.work()
         bench.pages()
+        _drop_queued_refreshes()
         bench.export()
         bench.import_rows()
         bench.export_task()

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CommonConfig(AppConfig):
-    # No concrete models (one abstract base, VersionedModel): the app is installed so that its
-    # template tags and templates load.
+    # The abstract base of edited models (VersionedModel), the snapshots of costly figures
+    # (Snapshot, common.snapshots), the template tags and templates every app uses.
     name = "common"
     verbose_name = "Dùng chung"

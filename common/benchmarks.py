@@ -6,6 +6,7 @@ demo data at the benchmark's size and times each page as each user the page name
 that lands in a later app is measured from the day it lands: its app adds a line here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,20 @@ class BenchPage:
     # Empty the cache before each request: the figures of the first visit after a change,
     # when cached counts and figures (common.lists) must be computed again.
     cold: bool = False
+    # Called before each request (a change to the data, say), untimed.
+    prepare: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class BenchWork:
+    """Work done outside a request, timed as a call: a snapshot computed by the task worker
+    (``common.snapshots``), say. An app's ``bench`` module lists them in ``work(context)``;
+    they run before the pages, which then find what they leave (the snapshots computed)."""
+
+    name: str
+    run: Callable[[], None]
+    user: str = PROVINCE_EDITOR
+    runs: int = 3
 
 
 @dataclass
@@ -42,3 +57,12 @@ def bench_pages(context: BenchContext) -> list[BenchPage]:
     from .discovery import app_submodules
 
     return [page for module in app_submodules("bench") for page in module.pages(context)]
+
+
+def bench_work(context: BenchContext) -> list[BenchWork]:
+    """Every app's timed work, from the ``work`` function of the ``bench`` modules that have one."""
+    from .discovery import app_submodules
+
+    return [
+        work for module in app_submodules("bench") if hasattr(module, "work") for work in module.work(context)
+    ]

@@ -32,15 +32,20 @@ COUNT_CACHE_SECONDS = 600
 # Counting ------------------------------------------------------------------------------------
 
 
+# The generation every bump also moves: figures that depend on everything (common.versions).
+ANY_GENERATION = "*"
+
+
 def bump_generation(name: str) -> None:
     """Mark every cached figure of ``name`` stale (bulk updates and deletions, which leave no
-    newer ``updated_at`` behind). Only ever moves forward, so a bump inside a transaction that
-    is rolled back costs one recount, never a wrong figure."""
-    key = f"generation:{name}"
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=None)
+    newer ``updated_at`` behind), and those that depend on everything (``ANY_GENERATION``).
+    Only ever moves forward, so a bump inside a transaction that is rolled back costs one
+    recount, never a wrong figure."""
+    for key in {f"generation:{name}", f"generation:{ANY_GENERATION}"}:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=None)
 
 
 def generation(name: str) -> int:

@@ -142,3 +142,25 @@ def _display(field, value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+class Snapshot(models.Model):
+    """Figures drawn from many tables (the dashboard's), kept between requests with the version
+    of the data they were computed from, and recomputed by a task when it no longer matches
+    (``common.snapshots``). Written only by that module: not edited, not audited."""
+
+    key = models.CharField("khoá", max_length=200, unique=True)
+    version = models.CharField("phiên bản dữ liệu", max_length=64)  # a digest of the data's token
+    computed_at = models.DateTimeField("tính lúc")
+    seconds = models.FloatField("thời gian tính (giây)", default=0)
+    value = models.BinaryField("số liệu")
+    # The version a refresh was queued for, and when: one task per new version of the data.
+    wanted_version = models.CharField("phiên bản đang tính", max_length=64, blank=True)
+    wanted_at = models.DateTimeField("yêu cầu tính lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bản số liệu tổng hợp"
+        verbose_name_plural = "bản số liệu tổng hợp"
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from cadres import registry
 
-        from . import merge
+        from . import merge, snapshots
 
         registry.register_merge_participant(merge.PARTICIPANT)
+        snapshots.register()

@@ -1,14 +1,21 @@
-"""The reports' pages in ``make bench`` (see ``common.benchmarks``): the dashboard and its charts'
-request (warm and cold), the quality statistics of the user's unit as of today (HTML, xlsx,
-PDF), the targets of the plan's year with the cadres behind the widest figure, and the yearly
-plans — the list beside Django admin's, the user's own unit's latest plan with its PDF, its Word
-file and its year-end report — for the province editor and the commune editor (the demo's
-plans: the province's and the demo commune's answer to it, ``reports.demo``)."""
+"""The reports' pages in ``make bench`` (see ``common.benchmarks``): the dashboard and its
+charts' request (warm, with the cache emptied, and after a change: the previous snapshot shown
+and its refresh queued), the time the task worker takes to compute a user's snapshots, the
+quality statistics of the user's unit as of today (HTML, xlsx, PDF), the targets of the plan's
+year with the cadres behind the widest figure, and the yearly plans — the list beside Django
+admin's, the user's own unit's latest plan with its PDF, its Word file and its year-end report —
+for the province editor and the commune editor (the demo's plans: the province's and the demo
+commune's answer to it, ``reports.demo``)."""
+
+from django.utils import timezone
 
 from accounts.models import User
-from common.benchmarks import COMMUNE_EDITOR, PROVINCE_EDITOR, BenchContext, BenchPage
+from cadres.models import Cadre
+from common import snapshots as common_snapshots
+from common.benchmarks import COMMUNE_EDITOR, PROVINCE_EDITOR, BenchContext, BenchPage, BenchWork
 from common.dates import today
 
+from . import snapshots
 from .models import AnnualPlan, Target
 
 ADMIN_PLANS = BenchPage("admin_annualplan_changelist", "/admin/reports/annualplan/", user="admin")
@@ -25,13 +32,55 @@ def pages(context: BenchContext) -> list[BenchPage]:
     return found
 
 
+def work(context: BenchContext) -> list[BenchWork]:
+    """What the task worker takes to compute a user's dashboard snapshots from scratch (every
+    app's cards, alerts and charts; the roster's chart figures): how long a visit after a change
+    shows the previous figures. They are left computed for the pages."""
+    found = []
+    for username in (PROVINCE_EDITOR, COMMUNE_EDITOR):
+        user = User.objects.select_related("unit").get(username=username)
+        for name, kind in (
+            ("dashboard_snapshot", snapshots.PROVIDERS),
+            ("dashboard_charts_snapshot", snapshots.ROSTER_CHARTS),
+        ):
+            found.append(BenchWork(name, _computing(kind, user), user=username))
+    return found
+
+
+def _computing(kind: str, user: User):
+    argument = snapshots.user_argument(user)
+
+    def run() -> None:
+        common_snapshots.forget(kind, argument)
+        common_snapshots.fetch(kind, argument)
+
+    return run
+
+
 def _dashboard_pages(user: User) -> list[BenchPage]:
-    """The page, then its charts (the second request the page makes), each warm and cold."""
+    """The page, then its charts (the second request the page makes), each warm, with the cache
+    emptied, and after a change to a cadre of the scope (the previous snapshot shown, its
+    refresh queued)."""
+    changed = _changing(user)
     return [
-        BenchPage(name, path, user=user.username, cold=cold)
+        BenchPage(name, path, user=user.username, cold=cold, prepare=prepare)
         for path, prefix in (("/", "dashboard"), ("/reports/charts/", "dashboard_charts"))
-        for name, cold in ((prefix, False), (f"{prefix}_cold", True))
+        for name, cold, prepare in (
+            (prefix, False, None),
+            (f"{prefix}_cold", True, None),
+            (f"{prefix}_changed", False, changed),
+        )
     ]
+
+
+def _changing(user: User):
+    """A change to a cadre of ``user``'s scope, as an edit leaves it (a newer ``updated_at``)."""
+    pk = Cadre.objects.visible_to(user).active().order_by("pk").values_list("pk", flat=True).first()
+
+    def change() -> None:
+        Cadre.objects.filter(pk=pk).update(updated_at=timezone.now())
+
+    return change
 
 
 def _statistics_pages(user: User) -> list[BenchPage]:

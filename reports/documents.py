@@ -22,6 +22,7 @@ from common.pdf import DocumentHead, Signature
 from common.pdf import render_pdf as render_template_pdf
 from common.text import fold, thousands
 
+from . import snapshots
 from .docx import render_docx
 from .markup import PARAGRAPH, Block, Span, bullet, paragraph, parse, printable, to_html
 from .metrics import decimal_text, goal_text, measure_all
@@ -226,7 +227,9 @@ def target_lines(plan: AnnualPlan, *, day: datetime.date | None = None) -> tuple
     """The report's table: each of the plan's targets with its goal, actual figure and status
     (the report form's preview too)."""
     targets = list(plan.targets().select_related("unit").order_by("order", "pk"))
-    measures = measure_all(targets, day=day)
+    # As of today: the targets' snapshots where current (computed here where not); another day
+    # (a test's) computed.
+    measures = snapshots.measures(targets, fresh=True) if day is None else measure_all(targets, day=day)
     return tuple(
         TargetLine(
             number=number,

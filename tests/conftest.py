@@ -57,6 +57,13 @@ def _own_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run within the request that queues them (the dashboard's snapshots, reports.snapshots),
+    as with no worker; a test of queued work sets the database or Redis backend itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     # Tests run with DEBUG off, which turns the HTTPS redirect on; the test client speaks HTTP.
     settings.SECURE_SSL_REDIRECT = False

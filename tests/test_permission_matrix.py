@@ -951,6 +951,8 @@ def test_it_answers_as_the_table_says(world, settings, tmp_path, monkeypatch, ur
     # The CV's PDF has its own tests; here only who gets it matters.
     monkeypatch.setattr("cadres.views.cv.render_pdf", lambda *args, **kwargs: b"%PDF-1.7", raising=False)
     settings.MEDIA_ROOT = tmp_path
+    # Tasks queued in the database, as deployed: the task admin (django-tasks-db) lists them.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     wrong = []
     asked_twice = url.names_an_object and url.model not in world.system_wide
     for outside in [False, True] if asked_twice else [False]:

@@ -49,6 +49,7 @@ PROJECT_APPS = {"common", "units", "accounts", "cadres", "planning", "training",
 
 # Models no form edits, and why. The test below checks that no form does.
 NOT_EDITED = {
+    "common.Snapshot": "figures kept between requests, written only by common.snapshots",
     "cadres.UnitMerge": "a recorded fact: the merge page creates it with the moves; admin shows it read-only",
     "cadres.AccessLog": "the evidence of who saw and exported what: written by the app, never edited",
     "cadres.ImportJob": "written by the import's work (upload, check, commit), never through a form",

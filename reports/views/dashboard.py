@@ -1,20 +1,25 @@
 """The dashboard (``/``), its charts (``/reports/charts/``) and the reports' hub (``/reports/``).
 
 The dashboard shows the user's scope: the roster's cards and alerts, from one aggregate query
-that reads the roster's index alone (``roster_figures``), then what every other app registers
-(``cadres.registry.dashboard_items``): cards and alerts that open the list of exactly what they
-count. Its charts come in a second request after the page (htmx, ``dashboard_charts``): the
-roster's charts, its Party share and its average age need every row of the scope, or every
-row's age (``roster_chart_figures``), which would make the first visit after a change miss the
-page's time; they fill in the page's cards kept for them. Both are cached until a cadre
-changes (``common.lists.cached_figures``); the charts are drawn by static/js/dashboard-charts.js."""
+that reads the roster's index alone (``roster_figures``, cached until a cadre changes), then
+what every other app registers (``cadres.registry.dashboard_items``): cards and alerts that open
+the list of exactly what they count. The apps' figures take seconds to compute for a province,
+so they are read from the user's snapshot (``reports.snapshots``): after a change the page
+shows the previous figures with the time they were computed, while the task worker computes
+the new ones, and reloads itself once they are in (``poll``). Its charts come in a second
+request after the page (htmx, ``dashboard_charts``): the roster's charts, its Party share and
+its average age need every row of the scope (``roster_chart_figures``, a snapshot too); they
+fill in the page's cards kept for them. The charts are drawn by
+static/js/dashboard-charts.js."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -26,6 +31,8 @@ from common.dates import today, years_before
 from common.lists import cached_figures
 from common.text import thousands
 
+from .. import snapshots
+
 # The age pyramid's bands, in completed years (None: open-ended), youngest first.
 AGE_BANDS = ((None, 25), (26, 30), (31, 35), (36, 40), (41, 45), (46, None))
 GENDERS = (Gender.MALE, Gender.FEMALE)
@@ -33,6 +40,10 @@ OLDEST = 100  # completed_age counts older cadres as this old
 # The cards the charts' request fills in (their figures come with the charts'): their keys.
 PARTY_CARD = "party-share"
 AGE_CARD = "average-age"
+# While its figures are being computed again the page asks every POLL_SECONDS whether they are
+# in, at most POLL_LIMIT times (about a minute), then says to reload later.
+POLL_SECONDS = 3
+POLL_LIMIT = 20
 
 
 @require_GET
@@ -41,8 +52,15 @@ def dashboard(request):
     cadres = Cadre.objects.visible_to(request.user).active()
     # One pass over the roster's index for the scope, cached until a cadre changes or the day does.
     figures = cached_figures(cadres, roster_figures, name="dashboard-roster")
-    # Then the cards and alerts of the other apps (cadres.registry); their charts come later.
-    items = registry.dashboard_items(request, charts=False)
+    # Then the cards and alerts of the other apps (cadres.registry), from the user's snapshot;
+    # their charts come with the charts' request.
+    # A user's first visit queues them too, rather than computing them for seconds.
+    snapshot = snapshots.providers(request.user, inline=False)
+    poll = _poll_number(request)
+    if poll and request.htmx and not snapshot.stale:
+        # The new figures are in: the page reloads itself to show them (htmx's HX-Refresh).
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    items = snapshot.value or registry.DashboardItems([], [], [])
     unit_count = units.count()
     return render(
         request,
@@ -54,8 +72,19 @@ def dashboard(request):
             "cards": [*_roster_cards(request.user, unit_count, figures), *items.cards],
             "alerts": [*_roster_alerts(figures), *items.alerts],
             "reports": REPORTS,
+            "snapshot": snapshot,
+            "computed_at": timezone.localtime(snapshot.computed_at),
+            "next_poll": poll + 1 if snapshot.stale and poll < POLL_LIMIT else None,
+            "poll_delay": POLL_SECONDS,
         },
     )
+
+
+def _poll_number(request) -> int:
+    """How many times the page has asked whether its new figures are in (``?poll=``): 0 for a
+    visit; anything but a small whole number counts as a visit."""
+    value = request.GET.get("poll", "")
+    return int(value) if value.isdigit() and len(value) <= 3 else 0
 
 
 @require_GET
@@ -65,10 +94,12 @@ def dashboard_charts(request):
     share, the average age): the fragment the dashboard asks for once it is shown (htmx swaps it
     in place of the loading notice, the cards out of band), or, opened as a page (without
     JavaScript), the same charts with their tables under the site's layout."""
-    cadres = Cadre.objects.visible_to(request.user).active()
-    figures = cached_figures(cadres, roster_chart_figures, name="dashboard-roster-charts")
+    figures = snapshots.roster_charts(request.user).value
+    # The apps' charts, once their snapshot is in (the page's first visit queued it).
+    items = snapshots.providers(request.user, inline=False)
     charts = sorted(
-        [*_roster_charts(figures), *registry.dashboard_charts(request)], key=lambda chart: chart.order
+        [*_roster_charts(figures), *(items.value.charts if items.value else [])],
+        key=lambda chart: chart.order,
     )
     context = {
         "root_unit": request.user.unit,

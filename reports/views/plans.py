@@ -23,7 +23,7 @@ from common.pdf import official_date
 from common.text import positive_id
 from units.scope import scope_prefix, subtree_condition
 
-from .. import markup, metrics, services
+from .. import markup, metrics, services, snapshots
 from ..forms import (
     START_ANSWER,
     START_BLANK,
@@ -234,7 +234,7 @@ def plan_detail(request, pk: int):
     user = request.user
     plan = get_plan_for_user(user, pk)
     targets = list(plan.targets().select_related("unit").order_by("order", "pk"))
-    measures = metrics.measure_all(targets)
+    measures = snapshots.measures(targets)  # after a change, the previous ones for a moment
     steering = list(plan.steering.select_related("cadre").order_by("order", "pk"))
     own = services.is_own_unit(user, plan)
     sendable = user.can_edit and own and plan.status in services.SENDABLE
@@ -256,6 +256,7 @@ def plan_detail(request, pk: int):
                 {"target": target, "goal": metrics.goal_text(target), "measure": measures.get(target.pk)}
                 for target in targets
             ],
+            "measures": measures,
             "steering": steering,
             "lower_state": lower_state,
             "upper": upper,

@@ -19,9 +19,9 @@ from common.models import StaleEditError
 from common.text import positive_id, thousands
 from units.models import Unit, parent_name_of
 
-from .. import services
+from .. import services, snapshots
 from ..forms_targets import MAX_YEAR, MIN_YEAR, TargetFilterForm, TargetForm
-from ..metrics import CATALOGUE, Measure, cadres_behind, goal_text, measure, measure_all
+from ..metrics import CATALOGUE, Measure, cadres_behind, goal_text, measure
 from ..models import AnnualPlan, Target
 
 PER_PAGE = 50
@@ -109,7 +109,7 @@ def target_list(request):
             .select_related("unit")
             .order_by("order", "pk")
         )
-        figures = measure_all(targets)
+        figures = snapshots.measures(targets)  # after a change, the previous ones for a moment
         current = today().year
         for target in targets:
             figure = figures[target.pk]
@@ -139,6 +139,7 @@ def target_list(request):
             "create_query": urlencode({"unit": unit.pk, "year": year}) if unit is not None else "",
             "met_count": sum(1 for row in rows if row.figure.met),
             "is_past": year < today().year,
+            "figures": figures if unit is not None else None,
         },
     )
 

@@ -261,3 +261,49 @@ def test_the_dashboard_and_the_hub_fit_the_screen(browser_page, live_server, off
     expect(page.locator("#successor-table tbody tr")).to_have_count(5)
     assert no_sideways_scrolling(page)
     page.screenshot(path=SHOTS.format(f"few-successors-{width}"), full_page=True)
+
+
+def test_the_dashboard_shows_its_new_figures_once_the_worker_has_computed_them(
+    browser_page, live_server, office, settings
+):
+    """With the task worker (a real ``db_worker``, run here between two looks), the first visit
+    says the figures are being computed and the page reloads itself with them; after a change
+    it shows the previous figures with their time, then reloads itself with the new ones."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.cadres.test_tasks import run_db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    page = browser_page
+    days_card = page.locator(".card", has_text=f"Ngày đi cơ sở năm {today().year}")
+    status = page.locator("#dashboard-status")
+    log_in(page, live_server, "tinhdoan")
+    expect(status).to_contain_text("đang được tính lần đầu")
+    expect(days_card).to_have_count(0)
+    page.screenshot(path=SHOTS.format("dashboard-first-visit"), full_page=True)
+
+    run_db_worker()
+    expect(days_card).to_have_count(1, timeout=15_000)  # the page has reloaded itself
+    expect(status).to_contain_text("Số liệu nghiệp vụ tổng hợp lúc")
+    expect(status).not_to_contain_text("đang")
+    before = leading_number(days_card.locator(".display-6").inner_text())
+
+    cadre = Cadre.objects.filter(unit=office[0].unit, status=CadreStatus.ACTIVE).first()
+    starts_on = max(datetime.date(today().year, 1, 2), today() - datetime.timedelta(days=3))
+    ends_on = starts_on + datetime.timedelta(days=2)
+    trip = FieldTrip(
+        organiser=cadre.unit, host=cadre.unit, starts_on=starts_on, ends_on=ends_on, status=TripStatus.DONE
+    )
+    trip_save(trip=trip, cadres=[cadre], days=Decimal(3), user=None)
+    page.reload()
+    expect(status).to_contain_text("đang cập nhật theo dữ liệu mới")
+    assert leading_number(days_card.locator(".display-6").inner_text()) == before
+    page.screenshot(path=SHOTS.format("dashboard-stale"), full_page=True)
+    # One refresh queued for each snapshot: the apps' figures (the page), the roster's charts.
+    wait_for_charts(page)
+    queued = DBTaskResult.objects.filter(status="READY").values_list("args_kwargs", flat=True)
+    assert sorted(args["args"][0] for args in queued) == ["dashboard", "dashboard-roster-charts"]
+
+    run_db_worker()
+    expect(status).not_to_contain_text("đang", timeout=15_000)
+    assert leading_number(days_card.locator(".display-6").inner_text()) == before + 3

@@ -135,6 +135,9 @@ def test_the_lists_query_count_does_not_grow_with_the_data(
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from common.models import Snapshot
+
+        Snapshot.objects.all().delete()  # every figure computed (reports.snapshots)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(LIST).status_code == 200
         return len(queries)
@@ -152,8 +155,7 @@ def test_the_lists_query_count_does_not_grow_with_the_data(
     for n in range(30):
         cadre = make_cadre(tree.commune_a if n % 2 else tree.branch_b, code="bi-thu" if n % 3 else "uv-bch")
         Enrollment.objects.create(course=course, cadre=cadre, status=EnrollmentStatus.COMPLETED)
-    with django_assert_max_num_queries(small):
-        assert client.get(LIST).status_code == 200
+    assert count() <= small
 
 
 # --- Adding ----------------------------------------------------------------------------------------
