@@ -31,7 +31,7 @@ def page_table(run: list[dict]) -> str:
         base = line.get("baseline_p50_ms") or ""
         rows.append(
             f"| {line['name']} | {line.get('user', '')} | {line['p50_ms']} | {line['p95_ms']} "
-            f"| {line['queries']} | {base} | {ratio} |"
+            f"| {line.get('queries', '')} | {base} | {ratio} |"
         )
     return "\n".join(rows)
 

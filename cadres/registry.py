@@ -436,9 +436,10 @@ DashboardItem = DashboardCard | DashboardAlert | DashboardChart
 class DashboardProvider:
     """``provider(request)`` returns the cards, alerts and charts of an app, computed for
     ``request.user``'s scope; one provider may return all three, from the same aggregate
-    queries (cache them: the dashboard is every user's first page). It is called twice per
-    visit: by the page for its cards and alerts, then by the request that brings the charts
-    (``dashboard_charts``), so what it computes must be cached or cheap."""
+    queries. The dashboard does not call it on a visit: the task worker does, after a change
+    to the data, and the dashboard shows what it returned (a user's snapshot,
+    ``reports.snapshots``). So a provider may take a second or two for a province; it is
+    called with a request that carries only the user."""
 
     key: str
     provider: Callable[[HttpRequest], Iterable[DashboardItem]]
@@ -459,8 +460,8 @@ class DashboardItems(NamedTuple):
 
 
 def dashboard_items(request: HttpRequest, *, charts: bool = True) -> DashboardItems:
-    """Every provider's items; ``charts=False`` leaves the charts out (the dashboard's page: its
-    charts come in a second request, ``dashboard_charts``)."""
+    """Every provider's items, computed (what a user's dashboard snapshot holds); ``charts=False``
+    leaves the charts out."""
     items = DashboardItems([], [], [])
     for provider in dashboard_providers:
         for item in provider.provider(request):
@@ -471,17 +472,6 @@ def dashboard_items(request: HttpRequest, *, charts: bool = True) -> DashboardIt
                 (items.alerts if isinstance(item, DashboardAlert) else items.cards).append(item)
     items.charts.sort(key=lambda chart: chart.order)
     return items
-
-
-def dashboard_charts(request: HttpRequest) -> list[DashboardChart]:
-    """Every provider's charts, by ``order`` (the dashboard's charts fragment)."""
-    found = [
-        item
-        for provider in dashboard_providers
-        for item in provider.provider(request)
-        if isinstance(item, DashboardChart)
-    ]
-    return sorted(found, key=lambda chart: chart.order)
 
 
 # Planned posts -------------------------------------------------------------------------------

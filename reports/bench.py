@@ -7,6 +7,7 @@ admin's, the user's own unit's latest plan with its PDF, its Word file and its y
 for the province editor and the commune editor (the demo's plans: the province's and the demo
 commune's answer to it, ``reports.demo``)."""
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
@@ -51,6 +52,8 @@ def _computing(kind: str, user: User):
     argument = snapshots.user_argument(user)
 
     def run() -> None:
+        # As after a change: the providers' own cached figures are of the previous version too.
+        cache.clear()
         common_snapshots.forget(kind, argument)
         common_snapshots.fetch(kind, argument)
 

@@ -93,7 +93,7 @@ def test_it_stops_asking_after_a_minute_and_says_to_reload_later(client, provinc
     status = status_of(client.get("/", {"poll": POLL_LIMIT}, headers={"HX-Request": "true"}))
 
     assert "hx-get" not in status
-    assert 'số liệu mới đang được tính, <a href="/">tải lại trang</a> sau ít phút.' in status
+    assert '; <a href="/">tải lại trang</a> sau ít phút để xem số liệu mới.' in status
 
 
 @pytest.mark.parametrize("poll", ["abc", "-1", "1.5", "99999", ""])
