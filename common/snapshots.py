@@ -71,9 +71,28 @@ def fetch(
     within the request if need be (a document). ``version``: the data's token when the caller
     has it already (the kind's ``version(argument)`` otherwise; the task asks the kind)."""
     kind = KINDS[name]
-    key = _key(name, argument)
     version = _digest(kind.version(argument) if version is None else version)
-    row = Snapshot.objects.filter(key=key).first()
+    row = Snapshot.objects.filter(key=_key(name, argument)).first()
+    return _answer(kind, argument, version, row, inline=inline, fresh=fresh)
+
+
+def fetch_many(name: str, arguments: list[str], *, version: str, fresh: bool = False) -> dict[str, Fetched]:
+    """``fetch`` of several arguments sharing the data's token ``version``: their stored
+    snapshots read in one query."""
+    kind = KINDS[name]
+    digest = _digest(version)
+    rows = {row.key: row for row in Snapshot.objects.filter(key__in=[_key(name, a) for a in arguments])}
+    return {
+        argument: _answer(kind, argument, digest, rows.get(_key(name, argument)), inline=True, fresh=fresh)
+        for argument in arguments
+    }
+
+
+def _answer(
+    kind: SnapshotKind, argument: str, version: str, row: Snapshot | None, *, inline: bool, fresh: bool
+) -> Fetched:
+    """What ``fetch`` answers from the stored ``row`` (None: none yet) for the data's ``version``."""
+    key = _key(kind.name, argument)
     value = _load(row)
     if value is _MISSING or (inline and row.version == ""):  # none yet, or only its placeholder
         if inline:
@@ -84,10 +103,10 @@ def fetch(
     if fresh:
         return _compute(kind, key, argument, version)
     if _claim(row, version):
-        refresh_snapshot.enqueue(name, argument)
+        refresh_snapshot.enqueue(kind.name, argument)
         row = Snapshot.objects.filter(pk=row.pk).first()  # the immediate backend refreshed it
-        if row is not None and row.version == version and (fresh := _load(row)) is not _MISSING:
-            return Fetched(fresh, row.computed_at, stale=False)
+        if row is not None and row.version == version and (new := _load(row)) is not _MISSING:
+            return Fetched(new, row.computed_at, stale=False)
     return Fetched(value, row.computed_at if row else timezone.now(), stale=True)
 
 
@@ -123,23 +142,24 @@ def _compute(kind: SnapshotKind, key: str, argument: str, version: str) -> Fetch
         "wanted_version": "",
         "wanted_at": None,
     }
+    _store(key, values)
+    return Fetched(value, values["computed_at"], stale=False)
+
+
+def _store(key: str, values: dict) -> Snapshot:
+    """Write the row of ``key``, whether or not another request has just made it."""
     try:
         with transaction.atomic():
-            Snapshot.objects.update_or_create(key=key, defaults=values)
-    except IntegrityError:  # another request stored it first: ours is as new
+            row, _ = Snapshot.objects.update_or_create(key=key, defaults=values)
+    except IntegrityError:  # another request made it first: ours is as new
         Snapshot.objects.filter(key=key).update(**values)
-    return Fetched(value, values["computed_at"], stale=False)
+        row = Snapshot.objects.get(key=key)
+    return row
 
 
 def _placeholder(key: str) -> Snapshot:
     """The row of a snapshot not computed yet: no value, no version (so it is refreshed)."""
-    empty = {"version": "", "computed_at": timezone.now(), "value": pickle.dumps(None)}
-    try:
-        with transaction.atomic():
-            row, _ = Snapshot.objects.update_or_create(key=key, defaults=empty)
-    except IntegrityError:  # another request made it first
-        row = Snapshot.objects.get(key=key)
-    return row
+    return _store(key, {"version": "", "computed_at": timezone.now(), "value": pickle.dumps(None)})
 
 
 def _claim(row: Snapshot, version: str) -> bool:

@@ -96,17 +96,17 @@ class Measures:
 
 
 def measures(targets, *, fresh: bool = False) -> Measures:
-    """The actual figures of ``targets`` as of today from their snapshots (one query each):
+    """The actual figures of ``targets`` as of today from their snapshots (read in one query):
     computed within the request where none is stored yet, or, with ``fresh`` (a document),
     where the data changed since."""
-    version = data_version("")
-    found, times, stale = {}, [], False
-    for target in targets:
-        fetched = snapshots.fetch(MEASURES, f"{target.pk}:{target.version}", fresh=fresh, version=version)
-        found[target.pk] = fetched.value
-        times.append(fetched.computed_at)
-        stale = stale or fetched.stale
-    return Measures(found, min(times, default=None), stale)
+    arguments = {target.pk: f"{target.pk}:{target.version}" for target in targets}
+    fetched = snapshots.fetch_many(MEASURES, list(arguments.values()), version=data_version(""), fresh=fresh)
+    found = {pk: fetched[argument] for pk, argument in arguments.items()}
+    return Measures(
+        {pk: one.value for pk, one in found.items()},
+        min((one.computed_at for one in found.values()), default=None),
+        any(one.stale for one in found.values()),
+    )
 
 
 def _measure(argument: str):
