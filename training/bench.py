@@ -32,8 +32,11 @@ def _training_pages(user: User) -> list[BenchPage]:
         found.append(BenchPage("training_course_detail", f"/training/{course.pk}/", user=name))
     if course := _largest(Course.objects.managed_by(user), at_most=PDF_MAX_LEARNERS):
         found += [
-            BenchPage("training_class_list_pdf", f"/training/{course.pk}/class-list.pdf", user=name),
-            BenchPage("training_certificates_pdf", f"/training/{course.pk}/certificates.pdf", user=name),
+            # Seconds each for a class of hundreds (WeasyPrint lays out every row): five are enough.
+            BenchPage("training_class_list_pdf", f"/training/{course.pk}/class-list.pdf", user=name, runs=5),
+            BenchPage(
+                "training_certificates_pdf", f"/training/{course.pk}/certificates.pdf", user=name, runs=5
+            ),
         ]
     return found
 

@@ -8,6 +8,10 @@
       new TomSelect(el, {
         maxOptions: null,
         allowEmptyOption: true,
+        // The list is filtered as each key is typed. Tom Select's default waits 300 ms and then
+        // filters even if an option was picked meanwhile, which opens the list again over the
+        // form (a person who types and clicks quickly saw it; so did a busy test machine).
+        refreshThrottle: 0,
         plugins: el.multiple ? ["remove_button"] : [],
         render: { no_results: function () { return '<div class="no-results">Không tìm thấy</div>'; } },
       });

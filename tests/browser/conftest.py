@@ -6,9 +6,11 @@ tests are skipped — unless REQUIRE_BROWSER=1 (set by .ci/run), where a missing
 
 import importlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # (factories, assertions) are still plain synchronous code.
@@ -67,7 +69,41 @@ def _http_live_server_settings():
 
 
 @pytest.fixture(scope="session")
-def live_server(_http_live_server_settings, live_server):
+def _one_request_at_a_time_on_a_shared_connection():
+    """On SQLite the test database lives in memory, and Django's live server hands the test's one
+    connection to every request thread. Two requests at once (a page and the charts request the
+    dashboard left running) then interleave their transactions on it ("no such savepoint"), which
+    no real server does: each of its threads has a connection of its own. Here requests take
+    turns; on PostgreSQL, where each thread connects on its own, nothing changes."""
+    create_server = LiveServerThread._create_server
+
+    def _create_server(thread, connections_override=None):
+        server = create_server(thread, connections_override=connections_override)
+        if connections_override:
+            set_app, turn = server.set_app, threading.Lock()
+
+            def taking_turns(app):
+                def serve(environ, start_response):
+                    with turn:  # the body too: a streamed file reads the database as it goes
+                        response = app(environ, start_response)
+                        try:
+                            return [b"".join(response)]
+                        finally:
+                            if hasattr(response, "close"):
+                                response.close()
+
+                set_app(serve)
+
+            server.set_app = taking_turns
+        return server
+
+    LiveServerThread._create_server = _create_server
+    yield
+    LiveServerThread._create_server = create_server
+
+
+@pytest.fixture(scope="session")
+def live_server(_http_live_server_settings, _one_request_at_a_time_on_a_shared_connection, live_server):
     return live_server
 
 

@@ -15,6 +15,7 @@ from accounts.models import Role
 from common.dates import today
 from fieldwork.evaluation import services
 from fieldwork.evaluation.models import Classification, Evaluation, EvaluationStatus, Period
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
 from tests.browser.test_training import no_sideways_scrolling, type_date
 from tests.factories import UserFactory
@@ -221,19 +222,6 @@ def test_the_pages_fit_a_phone(browser_page, live_server, tree, rated):
     shoot(page, "evaluation-decide", 390)
 
 
-def pick_unit(page, typed: str, label: str) -> None:
-    """Pick a unit in the searchable select as a person does: open it, type in its box, click the
-    option (each step waited for: on a busy machine the box takes a moment to take the typing)."""
-    wrapper = page.locator("#id_unit + .ts-wrapper")
-    wrapper.locator(".ts-control").click()
-    expect(wrapper.locator(".ts-dropdown")).to_be_visible()
-    box = wrapper.locator(".ts-control input")
-    box.press_sequentially(typed)
-    expect(box).to_have_value(typed)
-    wrapper.locator(".ts-dropdown .option", has_text=label).first.click()
-    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()
-
-
 def test_the_summary_filter_form_counts_what_the_database_counts(
     browser_page, live_server, tree, rated, make_cadre
 ):
@@ -258,7 +246,7 @@ def test_the_summary_filter_form_counts_what_the_database_counts(
     assert page.locator(f'tr[data-unit="{tree.branch_a.pk}"] [data-waiting-self]').inner_text() == "1"
     assert Evaluation.objects.filter(period=Period.Q1).get() == branch
 
-    pick_unit(page, "An Bình", "Đoàn xã An Bình")
+    choose_unit(page, "An Bình", "Đoàn xã An Bình")
     page.get_by_role("button", name="Xem").click()
     expect(page.locator("#id_period_q1")).to_be_checked()
     expect(page.locator(f'tr[data-unit="{tree.branch_a.pk}"]')).to_be_visible()

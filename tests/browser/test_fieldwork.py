@@ -14,9 +14,9 @@ from accounts.models import Role
 from common.dates import today
 from fieldwork.models import CalendarFeed, FieldTrip, TripStatus
 from fieldwork.services import trip_save
-from tests.browser.test_filter_forms import choose_unit
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
-from tests.browser.test_training import choose_unit_field, no_sideways_scrolling, shown_total, type_date
+from tests.browser.test_training import no_sideways_scrolling, shown_total, type_date
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -63,7 +63,7 @@ def test_a_trip_logged_from_a_phone_moves_both_progress_bars(
     start, end = today() - datetime.timedelta(days=3), today() - datetime.timedelta(days=2)
     type_date(page, "starts_on", f"{start:%d/%m/%Y}")
     type_date(page, "ends_on", f"{end:%d/%m/%Y}")
-    choose_unit_field(page, "host", "an binh", "Đoàn xã An Bình")
+    choose_unit(page, "an binh", "Đoàn xã An Bình", field="host")
     pick_cadre(page, "tran thi lan", "Trần Thị Lan")
     pick_cadre(page, "le van minh", "Lê Văn Minh")
     page.get_by_label("Số ngày tính cho mỗi người").fill("1,5")

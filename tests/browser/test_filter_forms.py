@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from cadres.models import Cadre, CadreStatus, Education, Unit
 from cadres.standards import StandardBook
 from cadres.text import fold
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import assert_everything_came_from, log_in
 
 pytestmark = pytest.mark.browser
@@ -74,18 +75,6 @@ def clear_filters(page, live_server, path: str = "/cadres/"):
     page.get_by_role("link", name="Xoá bộ lọc").click()
     expect(page).to_have_url(live_server.url + path)
     page.wait_for_load_state()
-
-
-def choose_unit(page, typed: str, label: str):
-    """Pick a unit in the searchable select as a person does: type, then click the option."""
-    page.locator("#id_unit + .ts-wrapper .ts-control").click()
-    page.keyboard.type(typed)
-    page.locator(".ts-dropdown .option", has_text=label).first.click()
-    # The list closes on a pick; on a slow machine make sure it has before the next click.
-    dropdown = page.locator("#id_unit + .ts-wrapper .ts-dropdown")
-    if dropdown.is_visible():
-        page.keyboard.press("Escape")
-    expect(dropdown).to_be_hidden()
 
 
 def test_the_roster_filter_form_counts_what_the_database_counts(browser_page, live_server, demo, tmp_path):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cadres.models import CadreStatus
 from planning.models import Candidate, PlanStatus, ReviewStatus, SuccessionPlan
-from tests.browser.test_filter_forms import choose_unit
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
 from tests.factories import UserFactory
 

@@ -10,6 +10,7 @@ from cadres.models import Gender
 from common.dates import today, years_before
 from common.text import fold
 from planning.models import SourceCategory, SourceOutcome, SourcePerson
+from tests.browser.pickers import choose_unit
 from tests.browser.test_planning_admin import no_sideways_scrolling
 from tests.browser.test_smoke import assert_everything_came_from, log_in
 
@@ -27,17 +28,6 @@ def type_date(page, field_id: str, text: str) -> None:
     box = page.locator(f"#{field_id} + input")
     box.fill(text)
     box.press("Enter")
-
-
-def choose_unit(page, typed: str, label: str) -> None:
-    """Pick a unit in the searchable select: type, then click the option."""
-    page.locator("#id_unit + .ts-wrapper .ts-control").click()
-    page.keyboard.type(typed)
-    page.locator(".ts-dropdown .option", has_text=label).first.click()
-    dropdown = page.locator("#id_unit + .ts-wrapper .ts-dropdown")
-    if dropdown.is_visible():
-        page.keyboard.press("Escape")
-    expect(dropdown).to_be_hidden()
 
 
 def add_person(unit, full_name: str, **fields) -> SourcePerson:

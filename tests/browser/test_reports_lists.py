@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from common.dates import today
 from reports.models import AnnualPlan, Target
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import assert_everything_came_from, log_in
 from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
 from units.models import Unit
@@ -38,22 +39,6 @@ def no_sideways_scrolling(page) -> bool:
 
 def shoot(page, name: str) -> None:
     page.screenshot(path=f"/tmp/h7_{name}.png", full_page=True)
-
-
-def pick_unit(page, typed: str, label: str) -> None:
-    """Pick a unit in the searchable select as a person does: open it, wait for its list, type,
-    check the box holds the text, click the option, check the pick, then click away so the list
-    closes (on a busy machine Tom Select now and then opens the list again after the pick)."""
-    wrapper = page.locator("#id_unit + .ts-wrapper")
-    wrapper.locator(".ts-control").click()
-    expect(wrapper.locator(".ts-dropdown")).to_be_visible()
-    box = wrapper.locator(".ts-control input")
-    box.press_sequentially(typed)
-    expect(box).to_have_value(typed)
-    wrapper.locator(".ts-dropdown .option", has_text=re.compile(f"^{re.escape(label)}$")).first.click()
-    expect(wrapper.locator(".ts-control .item")).to_have_text(label)
-    page.locator("h1").click()  # away from the select: its list closes
-    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()
 
 
 def submitted(page, **query) -> None:
@@ -112,7 +97,7 @@ def test_the_target_filter_form_counts_what_the_database_counts(browser_page, li
 
     # 3. Back to this year, and the demo commune picked in the searchable select, then "Xem".
     page.locator("#id_year").fill(str(year))
-    pick_unit(page, "quy nhon", f"{commune.name} – {province.name}")
+    choose_unit(page, "quy nhon", f"{commune.name} – {province.name}")
     expect(page.locator("#id_unit")).to_have_value(str(commune.pk))
     page.get_by_role("button", name="Xem").click()
     submitted(page, year=year, unit=commune.pk)
@@ -187,7 +172,7 @@ def test_the_plan_filter_form_counts_what_the_database_counts(browser_page, live
     assert set(page.locator("#plan-table td[data-label='Năm']").all_inner_texts()) == {str(year)}
 
     # 3. And the demo commune (with the units below it) picked in the searchable select.
-    pick_unit(page, "quy nhon", f"{commune.name} – {province.name}")
+    choose_unit(page, "quy nhon", f"{commune.name} – {province.name}")
     expect(page.locator("#id_unit")).to_have_value(str(commune.pk))
     page.get_by_role("button", name="Xem").click()
     submitted(page, year=year, unit=commune.pk)

@@ -5,7 +5,6 @@ the future refused on the page; at desktop and phone widths without sideways scr
 Screenshots go to /tmp/h2_statistics-<width>.png."""
 
 import datetime
-import re
 
 import openpyxl
 import pytest
@@ -14,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cadres.models import Cadre, CadreStatus
 from cadres.services import appointment_add
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
 from tests.browser.test_training import no_sideways_scrolling
 from tests.factories import UserFactory, position
@@ -35,21 +35,6 @@ def submit(page) -> None:
     """ "Xem" from the keyboard: on a busy machine the unit's list, just closed, can still lie
     over the button for a moment and take a click."""
     page.get_by_role("button", name="Xem").press("Enter")
-
-
-def pick_unit(page, typed: str, label: str) -> None:
-    """Pick a unit in the searchable select as a person does: open it, type, click the option,
-    close the list (each step waited for: a busy machine takes a moment)."""
-    wrapper = page.locator("#id_unit + .ts-wrapper")
-    wrapper.locator(".ts-control").click()
-    expect(wrapper.locator(".ts-dropdown")).to_be_visible()
-    box = wrapper.locator(".ts-control input")
-    box.press_sequentially(typed)
-    expect(box).to_have_value(typed)
-    wrapper.locator(".ts-dropdown .option", has_text=label).first.click()
-    expect(wrapper.locator(".ts-control .item")).to_have_text(re.compile(f"^{re.escape(label)}"))
-    page.locator("h1").click()  # away from the select: its list closes
-    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()
 
 
 @pytest.fixture
@@ -83,7 +68,7 @@ def test_the_statistics_from_the_province_down_to_a_commune_and_its_excel_file(
     # The commune as of the end of last year: the cadre who moved to commune B in February
     # was still in its branch.
     type_date(page, "31/12/2025", "2025-12-31")
-    pick_unit(page, "An Bình", "Đoàn xã An Bình")
+    choose_unit(page, "An Bình", "Đoàn xã An Bình")
     submit(page)
     expect(page.locator("#statistics-heading")).to_contain_text("Tính đến ngày 31/12/2025")
     expect(page.locator("#statistics-total td").first).to_have_text("4")

@@ -6,7 +6,6 @@ their totals compared with counts from the database; every page at 1,366 and 390
 sideways scrolling."""
 
 import datetime
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from cadres.models import Education, ItLevel, PoliticalTheory
 from common.dates import today
-from tests.browser.test_filter_forms import choose_unit
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
 from tests.factories import UserFactory
 from training.models import Course, CourseKind, CourseStatus, Enrollment, EnrollmentStatus
@@ -71,7 +70,7 @@ def test_a_course_from_the_needs_list_to_the_raised_levels(
     page.get_by_role("link", name="Tạo khoá học").first.click()
     page.get_by_label("Tên khoá học").fill("Trung cấp lý luận chính trị – hành chính khoá 20")
     page.get_by_label("Loại khoá học").select_option(label="Lý luận chính trị trung cấp")
-    choose_unit_field(page, "organiser", "tinh doan thu", "Tỉnh đoàn Thử")
+    choose_unit(page, "tinh doan thu", "Tỉnh đoàn Thử", field="organiser")
     starts, ends = today(), today() + datetime.timedelta(days=90)
     type_date(page, "starts_on", f"{starts:%d/%m/%Y}")
     type_date(page, "ends_on", f"{ends:%d/%m/%Y}")
@@ -118,17 +117,6 @@ def test_a_course_from_the_needs_list_to_the_raised_levels(
     expect(page.get_by_text("Mọi cán bộ trong phạm vi đều đạt chuẩn")).to_be_visible()
     assert not NeedsBook(UserFactory.build(unit=None, role=Role.ADMIN, is_superuser=True)).queryset().exists()
     assert no_sideways_scrolling(page)
-
-
-def choose_unit_field(page, field: str, typed: str, label: str):
-    """``choose_unit`` for a searchable select of another name."""
-    page.locator(f"#id_{field} + .ts-wrapper .ts-control").click()
-    page.keyboard.type(typed)
-    page.locator(".ts-dropdown .option", has_text=re.compile(f"^{re.escape(label)}")).first.click()
-    dropdown = page.locator(f"#id_{field} + .ts-wrapper .ts-dropdown")
-    if dropdown.is_visible():
-        page.keyboard.press("Escape")
-    expect(dropdown).to_be_hidden()
 
 
 @pytest.mark.parametrize("width", [1366, 390])

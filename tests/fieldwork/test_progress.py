@@ -27,7 +27,7 @@ from tests.browser.conftest import (  # the browser tests' fixtures, not their a
     browser_type_launch_args,  # noqa: F401
     live_server,  # noqa: F401
 )
-from tests.browser.test_filter_forms import choose_unit
+from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
 
 from .conftest import client_for
