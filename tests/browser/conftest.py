@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import expect
+
+# What a page shows after a click may wait behind another request (on SQLite they take turns, see
+# below) on a busy machine: assertions wait as long as actions do (15 s) before they fail.
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # (factories, assertions) are still plain synchronous code.

@@ -299,6 +299,11 @@ def test_the_dashboard_shows_its_new_figures_once_the_worker_has_computed_them(
     expect(status).to_contain_text("đang cập nhật theo dữ liệu mới")
     assert leading_number(days_card.locator(".display-6").inner_text()) == before
     page.screenshot(path=SHOTS.format("dashboard-stale"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # the status line on a phone
+    expect(status).to_be_in_viewport()
+    assert no_sideways_scrolling(page)
+    page.screenshot(path=SHOTS.format("dashboard-stale-390"))
+    page.set_viewport_size({"width": 1366, "height": 768})
     # One refresh queued for each snapshot: the apps' figures (the page), the roster's charts.
     wait_for_charts(page)
     queued = DBTaskResult.objects.filter(status="READY").values_list("args_kwargs", flat=True)

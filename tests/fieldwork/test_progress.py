@@ -23,6 +23,7 @@ from fieldwork.views import progress as views
 from tests.browser.conftest import (  # the browser tests' fixtures, not their autouse reseeding
     SEEDING_MIGRATIONS,
     _http_live_server_settings,  # noqa: F401
+    _one_request_at_a_time_on_a_shared_connection,  # noqa: F401
     browser_page,  # noqa: F401
     browser_type_launch_args,  # noqa: F401
     live_server,  # noqa: F401
