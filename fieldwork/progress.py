@@ -28,6 +28,7 @@ from django.db import connections, router
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -249,12 +250,15 @@ def listed_cadres(user, filters: ProgressFilters, clock: YearClock, book: QuotaB
     with days in the year, within the filters (state included)."""
     members = counted_members(clock)
     seconded = SecondmentYear.objects.filter(year=clock.year, days__gt=0)
+    # The year's travellers probed per cadre on the members' cadre index: an IN list of them is
+    # too large for PostgreSQL to hash at a million cadres, which then rescanned it for every
+    # cadre (minutes). The seconded are few: a list.
     cadres = (
         Cadre.objects.visible_to(user)
         .filter(status=CadreStatus.ACTIVE)
         .filter(
             book.subject_condition()
-            | Q(pk__in=members.values("cadre_id"))
+            | Exists(members.filter(cadre=OuterRef("pk")))
             | Q(pk__in=seconded.values("cadre_id"))
         )
     )

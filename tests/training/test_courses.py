@@ -18,7 +18,7 @@ from cadres.models import Cadre, LanguageLevel, PoliticalTheory
 from common.models import StaleEditError
 from tests.factories import UserFactory
 from tests.training.conftest import client_for
-from training.models import Course, CourseStatus, Enrollment, EnrollmentStatus
+from training.models import FEW_COURSES, Course, CourseStatus, Enrollment, EnrollmentStatus
 from training.services import ResultRow, enrol, record_results, withdraw
 
 
@@ -340,6 +340,44 @@ def test_a_course_page_shows_a_commune_only_its_own_learners(
 
     assert "Học Viên Nhà" in mine and "Học Viên Ngoài" not in mine
     assert "Học Viên Nhà" in all_of_them and "Học Viên Ngoài" in all_of_them
+
+
+def test_what_the_pages_remember_follows_each_enrolment_and_each_move(
+    tree, make_cadre, make_course, province_editor, commune_editor
+):
+    """The list's learner counts, a course page's counts by status and the courses a unit's cadres
+    attend are remembered between visits (a class can hold a whole province); each change to an
+    enrolment or to a cadre shows on the next visit."""
+    # More classes elsewhere than are probed one by one: the commune's learners are read whole.
+    course, *_rest = (make_course(tree.province, status=CourseStatus.RUNNING) for _ in range(FEW_COURSES + 1))
+    first, second = make_cadre(tree.commune_a), make_cadre(tree.commune_a)
+    province, commune = client_for(province_editor), client_for(commune_editor)
+
+    def listed(client) -> dict[int, tuple[int, int]]:
+        page = client.get(reverse("training:index")).context["page"]
+        return {shown.pk: (shown.learners, shown.completed) for shown in page.object_list}
+
+    def by_status(client) -> dict[str, int]:
+        counts = client.get(course.get_absolute_url()).context["counts"]
+        return {value: count for value, _, count in counts if count}
+
+    assert course.pk not in listed(commune) and listed(province)[course.pk] == (0, 0)
+    first_place, second_place = enrol(course, [first, second], user=province_editor)
+    assert listed(commune)[course.pk] == (2, 0) == listed(province)[course.pk]
+    assert by_status(province) == {EnrollmentStatus.REGISTERED: 2}
+
+    complete(first_place)
+    withdraw(second_place)
+    assert listed(province)[course.pk] == (1, 1)
+    assert by_status(province) == {EnrollmentStatus.COMPLETED: 1, EnrollmentStatus.WITHDRAWN: 1}
+
+    # Both learners move to another commune: the class is no longer this commune's to see.
+    for cadre in (first, second):
+        cadre.refresh_from_db()
+        cadre.unit = tree.commune_b
+        cadre.save()
+    assert course.pk not in listed(commune)
+    assert course.pk in listed(province)
 
 
 # --- Pages ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from accounts.permissions import editor_required
 from cadres.filters import CadreFilter, describe_filters
 from cadres.history import history_entries
 from cadres.models import Cadre
-from common.lists import paginate, paginate_list
+from common.lists import cached_figures, paginate, paginate_list
 from common.models import StaleEditError
 from common.text import fold, positive_id
 
@@ -58,21 +58,34 @@ def course_list(request):
 
 
 def _count_learners(courses) -> None:
-    """Each course's learners and completions, for the page's courses only (one query): a
-    count joined into the list would read every enrolment of every course."""
-    counts = {
+    """Each course's learners and completions, for the page's courses only (one query, then
+    remembered until an enrolment changes): a count joined into the list would read every
+    enrolment of every course, and a resolution study has hundreds of thousands."""
+    counts = cached_figures(
+        Enrollment.objects.filter(course__in=sorted(course.pk for course in courses)),
+        _learners_by_course,
+        name="course-learners",
+        version=Enrollment.objects.learners_version(),
+    )
+    for course in courses:
+        row = counts.get(course.pk, {})
+        course.learners, course.completed = row.get("learners", 0), row.get("completed", 0)
+
+
+def _learners_by_course(enrolments) -> dict[int, dict]:
+    return {
         row["course"]: row
-        for row in Enrollment.objects.filter(course__in=[course.pk for course in courses])
-        .values("course")
+        for row in enrolments.values("course")
         .annotate(
             learners=Count("pk", filter=~Q(status=EnrollmentStatus.WITHDRAWN)),
             completed=Count("pk", filter=Q(status=EnrollmentStatus.COMPLETED)),
         )
         .order_by()
     }
-    for course in courses:
-        row = counts.get(course.pk, {})
-        course.learners, course.completed = row.get("learners", 0), row.get("completed", 0)
+
+
+def _by_status(learners) -> dict[str, int]:
+    return dict(learners.order_by().values_list("status").annotate(count=Count("pk")))
 
 
 def _named(courses, query: str) -> list[int]:
@@ -122,9 +135,10 @@ def course_detail(request, pk: int):
     status = status if status in EnrollmentStatus.values else ""
     counts = dict.fromkeys(EnrollmentStatus.values, 0)
     if managing:
-        # The whole class: counted on the (course, status) index, paged on (course, id).
-        for row in learners.order_by().values("status").annotate(count=Count("pk")):
-            counts[row["status"]] = row["count"]
+        # The whole class: counted on the (course, status) index (remembered until an enrolment
+        # changes), paged on (course, id).
+        version = Enrollment.objects.learners_version()
+        counts |= cached_figures(learners, _by_status, name="course-statuses", version=version)
         shown = learners.filter(status=status) if status else learners
         page = paginate(
             request,
