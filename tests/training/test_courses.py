@@ -364,12 +364,13 @@ def test_what_the_pages_remember_follows_each_enrolment_and_each_move(
     assert course.pk not in listed(commune) and listed(province)[course.pk] == (0, 0)
     first_place, second_place = enrol(course, [first, second], user=province_editor)
     assert listed(commune)[course.pk] == (2, 0) == listed(province)[course.pk]
-    assert by_status(province) == {EnrollmentStatus.REGISTERED: 2}
+    assert by_status(province) == {EnrollmentStatus.REGISTERED: 2} == by_status(commune)
 
     complete(first_place)
     withdraw(second_place)
     assert listed(province)[course.pk] == (1, 1)
     assert by_status(province) == {EnrollmentStatus.COMPLETED: 1, EnrollmentStatus.WITHDRAWN: 1}
+    assert by_status(commune) == {EnrollmentStatus.COMPLETED: 1, EnrollmentStatus.WITHDRAWN: 1}
 
     # Both learners move to another commune: the class is no longer this commune's to see.
     for cadre in (first, second):
@@ -377,6 +378,7 @@ def test_what_the_pages_remember_follows_each_enrolment_and_each_move(
         cadre.unit = tree.commune_b
         cadre.save()
     assert course.pk not in listed(commune)
+    assert commune.get(course.get_absolute_url()).status_code == 404
     assert course.pk in listed(province)
 
 
