@@ -22,8 +22,10 @@ and the roster's figures, from the roster's index alone.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Substr
@@ -45,8 +47,10 @@ from cadres.models import (
     UnitLevel,
 )
 from common.dates import today, years_before
+from common.lists import COUNT_CACHE_SECONDS
 from common.tables import HeaderCell, header_rows
 from common.text import thousands
+from common.versions import recorded_version
 from units.scope import EVERYTHING, scope_prefix, subtree_condition
 
 TITLE = "THỐNG KÊ CHẤT LƯỢNG ĐỘI NGŨ CÁN BỘ ĐOÀN"
@@ -185,7 +189,7 @@ def quality_statistics(user, unit: Unit | None, on_date: datetime.date) -> Stati
     prefix = unit.path if unit else EVERYTHING
     key_length = len(prefix) + Unit.steplen
     hidden = frozenset() if user.can_see_sensitive else SENSITIVE_KEYS
-    groups = _grouped_counts(prefix, key_length, on_date, hidden)
+    groups = _remembered_counts(prefix, key_length, on_date, hidden)
     children = list(_children(unit).only("pk", "name", "path", "depth", "numchild", "dissolved_on"))
     empty = {column.key: (None if column.key in hidden else 0) for column in COLUMNS}
 
@@ -233,6 +237,22 @@ def _children(unit: Unit | None):
     if unit is None:
         return Unit.objects.filter(depth=1)
     return Unit.objects.filter(subtree_condition("path", unit.path), depth=unit.depth + 1)
+
+
+def _remembered_counts(
+    prefix: str, key_length: int, on_date: datetime.date, hidden: frozenset[str]
+) -> dict[str, dict[str, int | None]]:
+    """``_grouped_counts``, remembered until any audited record changes (``recorded_version``:
+    one query): the table a user looks at, then downloads as Excel and as PDF, is counted once
+    (0.6 s as of today for a province of a million cadres, 6 s as of a past date)."""
+    version = recorded_version()
+    token = repr((prefix, key_length, on_date.isoformat(), sorted(hidden), version))
+    key = f"statistics:{hashlib.sha256(token.encode()).hexdigest()}"
+    groups = cache.get(key)
+    if groups is None:
+        groups = _grouped_counts(prefix, key_length, on_date, hidden)
+        cache.set(key, groups, timeout=COUNT_CACHE_SECONDS)
+    return groups
 
 
 def _grouped_counts(
