@@ -12,13 +12,17 @@ to a quota rule and whether their days reach it.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from cadres.models import Cadre, CadreStatus, Unit
 from common.dates import today
+from common.lists import COUNT_CACHE_SECONDS
+from common.versions import recorded_version
 from fieldwork.evaluation.models import Classification, Evaluation, EvaluationStatus, Period
 from fieldwork.models import SecondmentYear
 from fieldwork.progress import YearClock, counted_members, figured, quota_states, year_totals
@@ -71,9 +75,22 @@ class YearFigures:
 
 def year_figures(unit: Unit, year: int, *, day: datetime.date | None = None) -> YearFigures:
     """The figures of ``unit``'s subtree for ``year`` (as of ``day``, today by default, for a
-    year still running)."""
+    year still running), remembered until any audited record changes (``recorded_version``):
+    a province of a million cadres takes seconds (its 1+2 totals), and the report is opened,
+    printed and downloaded as Word in a row."""
+    day = day or today()
+    token = repr((unit.pk, unit.path, year, day.isoformat(), recorded_version()))
+    key = f"year-figures:{hashlib.sha256(token.encode()).hexdigest()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _year_figures(unit, year, day)
+        cache.set(key, figures, timeout=COUNT_CACHE_SECONDS)
+    return figures
+
+
+def _year_figures(unit: Unit, year: int, day: datetime.date) -> YearFigures:
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    fieldwork = _fieldwork(unit, YearClock(year, day or today()))
+    fieldwork = _fieldwork(unit, YearClock(year, day))
     return YearFigures(
         year=year,
         training=_training(unit, start, end),
