@@ -26,6 +26,22 @@ def pytest_configure(config):
     }
 
 
+@pytest.fixture
+def committed_db(transactional_db):
+    """Data committed as the app commits it, for a test that runs the task worker: the worker
+    checks its connections as a server does and drops one left inside a transaction (on
+    PostgreSQL). Every table is emptied after such a test, so the catalogues are seeded first,
+    as their data migrations do."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.browser.conftest import SEEDING_MIGRATIONS
+
+    for migration in SEEDING_MIGRATIONS:
+        importlib.import_module(migration).seed(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _replica_only_where_declared(request, settings):
     """pytest-django refuses queries to an alias a test has not declared, and a test mirror only

@@ -60,7 +60,7 @@ def test_it_computes_once_then_reads_the_stored_value_until_the_data_change(kind
     assert kind.computed == ["a", "b"]
 
 
-def test_after_a_change_it_answers_the_stored_value_and_queues_one_refresh(kind, settings):
+def test_after_a_change_it_answers_the_stored_value_and_queues_one_refresh(committed_db, kind, settings):
     settings.TASKS = DB_BACKEND
     snapshots.fetch("test-kind", "a")
     change(kind, 2)
@@ -108,7 +108,7 @@ def test_a_refresh_not_done_in_time_is_queued_again(kind, settings):
     assert queued() == 2
 
 
-def test_a_first_visit_too_large_to_wait_for_is_queued(kind, settings):
+def test_a_first_visit_too_large_to_wait_for_is_queued(committed_db, kind, settings):
     settings.TASKS = DB_BACKEND
 
     first = snapshots.fetch("test-kind", "a", inline=False)

@@ -53,7 +53,7 @@ def status_of(response) -> str:
 
 
 def test_after_a_change_it_shows_the_previous_figures_and_reloads_once_the_new_ones_are_in(
-    client, province_editor, world, settings
+    committed_db, client, province_editor, world, settings
 ):
     client.force_login(province_editor)
     assert cards_of(visit(client))[DAYS_CARD].value == "6"  # computed at once: no worker here
@@ -107,7 +107,7 @@ def test_a_poll_number_that_is_not_one_is_an_ordinary_visit(client, province_edi
 
 
 def test_a_first_visit_queues_the_figures_and_shows_them_once_computed(
-    client, province_editor, world, settings
+    committed_db, client, province_editor, world, settings
 ):
     settings.TASKS = DB_BACKEND
     client.force_login(province_editor)
