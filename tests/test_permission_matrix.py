@@ -903,8 +903,14 @@ def snapshot() -> dict[str, list[tuple]]:
         rows = {}
         for table in sorted(set(tables) - {"django_session"}):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            rows[table] = sorted(map(repr, cursor.fetchall()))
+            rows[table] = sorted(repr(tuple(map(_comparable, row))) for row in cursor.fetchall())
     return rows
+
+
+def _comparable(value):
+    """A column's value as compared: PostgreSQL gives binary columns (a stored snapshot) as a
+    memoryview, whose repr is its address."""
+    return bytes(value) if isinstance(value, memoryview) else value
 
 
 def is_login_redirect(response, path: str) -> bool:
