@@ -97,6 +97,19 @@ def cached_figures(
     return figures
 
 
+def cached_value(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered under ``key`` (what the value depends on, its data's version
+    included) for ``COUNT_CACHE_SECONDS``. The key is made of these, not of a query's SQL as in
+    ``cached_figures``: for a value of several queries, or whose conditions cost more to compile
+    than the cache does to read."""
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    value = cache.get(f"{name}:{digest}")
+    if value is None:
+        value = compute()
+        cache.set(f"{name}:{digest}", value, timeout=COUNT_CACHE_SECONDS)
+    return value
+
+
 def _data_version(queryset: QuerySet) -> str | None:
     data_version = getattr(queryset, "data_version", None)
     return data_version() if data_version else None

@@ -16,14 +16,11 @@ shows the active cadres subject to the quota or with days that year.
 """
 
 import datetime
-import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import (
     Count,
@@ -48,7 +45,7 @@ from cadres.forms import UnitChoiceField
 from cadres.models import Cadre, CadreStatus, Unit, UnitLevel, parent_name_of
 from common.dates import today
 from common.filters import ANY
-from common.lists import COUNT_CACHE_SECONDS, generation
+from common.lists import cached_value, generation
 from common.text import thousands
 from common.widgets import SearchableSelect, Select
 from units.scope import path_prefixes, scope_prefix, subtree_condition
@@ -616,12 +613,12 @@ def progress_data(
     book = QuotaBook(filters.year)
     version = data_version(day)
     where = (scope_prefix(user), filters.unit.pk if filters.unit else None, filters.level, filters.year)
-    ids = _cached(
+    ids = cached_value(
         "fieldwork-progress",
         (*where, filters.q, filters.state, version),
         lambda: list(listed_cadres(user, filters, clock, book).values_list("pk", flat=True)),
     )
-    figures = _cached("fieldwork-figures", (*where, version), lambda: _figures(user, filters, clock))
+    figures = cached_value("fieldwork-figures", (*where, version), lambda: _figures(user, filters, clock))
     unvisited, overdue = figures["unvisited"], figures["overdue"]
     return Progress(
         filters=filters,
@@ -645,19 +642,6 @@ def _figures(user, filters: ProgressFilters, clock: YearClock) -> dict:
         "unvisited": _unvisited(_base_units(user, filters), _host_paths(user, filters)),
         "overdue": list(_overdue(user, filters, clock.day).values_list("pk", flat=True)),
     }
-
-
-def _cached(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
-    """``compute()``, remembered under ``key`` (the scope, the filters and the data's version)
-    for ``COUNT_CACHE_SECONDS``. The key is made of these, not of the queries' SQL, as
-    ``common.lists.cached_figures`` does: compiling the list's conditions costs more than
-    reading the cache."""
-    key = f"{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=COUNT_CACHE_SECONDS)
-    return value
 
 
 def _overdue_trips(ids: list[int], day: datetime.date) -> list[FieldTrip]:
@@ -746,7 +730,7 @@ def year_figures(user, *, day: datetime.date | None = None) -> YearFigures:
             **counts,
         )
 
-    return _cached("fieldwork-dashboard", (scope_prefix(user), data_version(day)), compute)
+    return cached_value("fieldwork-dashboard", (scope_prefix(user), data_version(day)), compute)
 
 
 def _days_by_month(members) -> tuple[Decimal, ...]:

@@ -12,16 +12,14 @@ to a quota rule and whether their days reach it.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count
 
 from cadres.models import Cadre, CadreStatus, Unit
 from common.dates import today
-from common.lists import COUNT_CACHE_SECONDS
+from common.lists import cached_value
 from common.versions import recorded_version
 from fieldwork.evaluation.models import Classification, Evaluation, EvaluationStatus, Period
 from fieldwork.models import SecondmentYear
@@ -79,13 +77,11 @@ def year_figures(unit: Unit, year: int, *, day: datetime.date | None = None) -> 
     a province of a million cadres takes seconds (its 1+2 totals), and the report is opened,
     printed and downloaded as Word in a row."""
     day = day or today()
-    token = repr((unit.pk, unit.path, year, day.isoformat(), recorded_version()))
-    key = f"year-figures:{hashlib.sha256(token.encode()).hexdigest()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _year_figures(unit, year, day)
-        cache.set(key, figures, timeout=COUNT_CACHE_SECONDS)
-    return figures
+    return cached_value(
+        "year-figures",
+        (unit.pk, unit.path, year, day, recorded_version()),
+        lambda: _year_figures(unit, year, day),
+    )
 
 
 def _year_figures(unit: Unit, year: int, day: datetime.date) -> YearFigures:
