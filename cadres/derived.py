@@ -9,9 +9,12 @@ this module sets them for many rows when what they copy changes elsewhere:
 - a position's order changes;
 - an age-limit or qualification standard is added, edited or removed (every cadre: within the
   request up to ``DERIVED_SYNC_MAX_ROWS`` cadres, beyond that as a task, since a national
-  table of a million rows takes longer than a request may).
+  table of a million rows takes longer than a request may);
+- a post is saved or deleted, or a cadre's unit changes: where the cadre counted on past dates
+  (``cadres.timeline``).
 
-``manage.py refresh_roster`` recomputes every row, for a database edited behind the app's back.
+``manage.py refresh_roster`` recomputes every row (the timeline columns too), for a database
+edited behind the app's back.
 """
 
 from django.conf import settings
@@ -25,9 +28,10 @@ from django_tasks import task
 from common.lists import bump_generation
 from units.models import Unit, unit_moved
 
-from .models import Cadre, Position, PositionStandard
+from .models import Appointment, Cadre, Position, PositionStandard
 from .models.roster import NO_POSITION_ORDER
 from .standards import StandardBook
+from .timeline import refresh_timelines
 
 GENERATION = "cadres"
 
@@ -102,6 +106,18 @@ def unit_changed(sender, instance: Unit, created: bool, **kwargs) -> None:
 @receiver(unit_moved)
 def unit_moved_in_tree(sender, unit: Unit, **kwargs) -> None:
     refresh_cadres(Cadre.objects.filter(unit__in=unit.subtree()))
+
+
+@receiver([post_save, post_delete], sender=Appointment)
+def post_changed(sender, instance: Appointment, **kwargs) -> None:
+    """Where the cadre counted on past dates (``cadres.timeline``)."""
+    refresh_timelines([instance.cadre_id])
+
+
+@receiver(post_save, sender=Cadre)
+def cadre_saved(sender, instance: Cadre, created: bool, raw: bool = False, **kwargs) -> None:
+    if not created and not raw and instance.unit_changed:
+        refresh_timelines([instance.pk])
 
 
 @receiver(post_delete, sender=Cadre)

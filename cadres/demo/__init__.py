@@ -20,6 +20,7 @@ from units.demo import DEMO_COMMUNE_CODE, PROVINCE_CODE
 
 from ..models import Appointment, Cadre, Commendation, Discipline, Position, Unit
 from ..standards import StandardBook
+from ..timeline import set_timeline
 from .generator import CadreGenerator, DemoCadre, tail
 
 __all__ = [
@@ -96,10 +97,12 @@ def seed_cadres(
         return result
     with_history = count <= HISTORY_LIMIT
     book = StandardBook()
+    created_on = timezone.localdate()
     for first in range(0, count, batch_size):
         batch = [generator.build(index) for index in range(first, min(count, first + batch_size))]
         for item in batch:  # bulk_create skips save(), which sets them
             book.refresh_derived(item.cadre)
+            set_timeline(item.cadre, item.appointments, created_on)
         with transaction.atomic():
             result.created += _save_batch(batch, with_history=with_history)
         result.existing = min(count, first + batch_size) - result.created

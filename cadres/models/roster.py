@@ -231,11 +231,31 @@ class Cadre(VersionedModel, TextNormalizingModel):
         "giới hạn tuổi đảm nhiệm", editable=False, null=True, blank=True
     )
     below_standard = models.BooleanField("chưa đạt chuẩn", editable=False, default=False)
+    # Where the cadre counts on a past date (``cadres.timeline``): on the roster since (the first
+    # post's start or the record's creation); counted in the present unit on every date from
+    # (empty: on every date); before that, in the earlier unit on every date from. Kept by
+    # ``cadres.timeline``, never by a form or ``save()``.
+    on_roster_since = models.DateField("có trong danh sách từ", editable=False, null=True, blank=True)
+    unit_since = models.DateField("thuộc đơn vị hiện tại từ", editable=False, null=True, blank=True)
+    earlier_unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị trước đó",
+        on_delete=models.SET_NULL,  # a unit a post was held in is never deleted (posts protect it)
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # read only through the cadre, never searched by
+    )
+    earlier_since = models.DateField("thuộc đơn vị trước đó từ", editable=False, null=True, blank=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lần cuối", auto_now=True)
 
     DERIVED_FIELDS = ("unit_path", "position_order", "age_limit", "below_standard")
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at", *DERIVED_FIELDS])
+    TIMELINE_FIELDS = ("on_roster_since", "unit_since", "earlier_unit", "earlier_since")
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "updated_at", *DERIVED_FIELDS, *TIMELINE_FIELDS]
+    )
     objects = CadreQuerySet.as_manager()
 
     class Meta:
@@ -270,6 +290,16 @@ class Cadre(VersionedModel, TextNormalizingModel):
                 condition=models.Q(below_standard=True),
                 name="cadre_below_std",
             ),
+            # The statistics of a past date (``cadres.timeline``): who counted in their earlier
+            # unit then, and the few who counted in a unit before that.
+            models.Index(
+                fields=["unit_since"], condition=models.Q(unit_since__isnull=False), name="cadre_unit_since"
+            ),
+            models.Index(
+                fields=["earlier_since"],
+                condition=models.Q(earlier_since__isnull=False),
+                name="cadre_earlier_since",
+            ),
             # The list's count is cached against the newest change (``CadreQuerySet.data_version``).
             models.Index(fields=["updated_at"], name="cadre_updated_at"),
         ]
@@ -298,10 +328,30 @@ class Cadre(VersionedModel, TextNormalizingModel):
                 "updated_at",
                 *self.DERIVED_FIELDS,
             }
+        elif not self._state.adding and self.pk is not None and not kwargs.get("force_insert"):
+            # The timeline columns are written by ``cadres.timeline`` alone: a profile loaded
+            # before a post was added must not put back the values it was loaded with.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.TIMELINE_FIELDS
+            ]
         super().save(*args, **kwargs)
+        self._stored_unit_id = self.unit_id  # read by ``cadres.derived`` on the next save
 
     def get_absolute_url(self) -> str:
         return reverse("cadres:cadre-detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_unit_id = instance.__dict__.get("unit_id")
+        return instance
+
+    @property
+    def unit_changed(self) -> bool:
+        """Whether the unit differs from the one last read or saved (unknown: changed)."""
+        return getattr(self, "_stored_unit_id", None) != self.unit_id
 
     def prepare_for_save(self, book=None) -> None:
         """What every write of a profile sets, ``save()`` and bulk inserts alike: identifiers and
@@ -312,6 +362,8 @@ class Cadre(VersionedModel, TextNormalizingModel):
         normalize_text_fields(self)
         self.search_text = self.build_search_text()
         (book or StandardBook.current()).refresh_derived(self)
+        if self.on_roster_since is None:  # a new record: on the roster from today until a post says
+            self.on_roster_since = today()
 
     def clean(self):
         self.normalize_identifiers()

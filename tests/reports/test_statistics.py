@@ -19,6 +19,7 @@ from cadres.models import (
     PoliticalTheory,
 )
 from cadres.services import appointment_add, cadre_archive
+from cadres.timeline import refresh_timelines
 from common.dates import today, years_before
 from reports.statistics.data import COLUMNS, StatisticsRow, quality_statistics
 from tests.factories import CadreFactory, UnitFactory, position
@@ -241,6 +242,7 @@ def test_it_counts_a_cadre_without_posts_in_their_profiles_unit(province_editor,
     type(cadre).objects.filter(pk=cadre.pk).update(
         created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     )
+    refresh_timelines([cadre.pk])  # the creation date was changed behind the app's back
 
     past = rows_by_label(quality_statistics(province_editor, tree.province, PAST))
 

@@ -1,4 +1,5 @@
-"""Recompute every cadre's derived columns (unit path, post order, age limit, standard flag):
+"""Recompute every cadre's derived columns (unit path, post order, age limit, standard flag,
+where the cadre counted on past dates):
 after editing the database behind the app's back, or to check nothing drifted."""
 
 import time
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from cadres.derived import refresh_cadres
 from cadres.models import Cadre
+from cadres.timeline import refresh_timelines
 
 
 class Command(BaseCommand):
@@ -19,6 +21,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             refresh_cadres()
+            refresh_timelines()
         self.stdout.write(
             f"Đã tính lại {Cadre.objects.count():,} hồ sơ ({time.monotonic() - started:.1f} s)."
         )
