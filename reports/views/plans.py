@@ -35,6 +35,7 @@ from ..forms import (
     PlanForm,
     ReviewForm,
     SteeringFormSet,
+    SteeringRowForm,
     SubmitForm,
     default_year,
     steering_choices,
@@ -264,6 +265,7 @@ def plan_detail(request, pk: int):
             "collection": _collection_summary(plan),
             "can_edit": user.can_edit and not plan.is_locked,
             "can_delete": user.can_edit and not plan.is_locked,
+            "can_report": user.can_edit,
             "can_submit": sendable and upper is not None,
             "can_review": user.can_edit
             and plan.status == PlanStatus.SUBMITTED
@@ -327,7 +329,13 @@ def steering_edit(request, pk: int):
         data = request.POST.copy()
         if "more" in data:
             total = positive_id(data.get("steering-TOTAL_FORMS")) or 0
-            data["steering-TOTAL_FORMS"] = str(min(total + STEERING_MORE, SteeringFormSet.absolute_max))
+            more = min(total + STEERING_MORE, SteeringFormSet.absolute_max)
+            # The new lines come bound to what a fresh empty line shows, so that one left empty
+            # is "unchanged" and skipped on saving, as an empty line of the first page is.
+            for index in range(total, more):
+                for name in ("role", "order"):
+                    data[f"steering-{index}-{name}"] = str(SteeringRowForm.base_fields[name].initial)
+            data["steering-TOTAL_FORMS"] = str(more)
             formset = SteeringFormSet(data, initial=initial, prefix="steering", form_kwargs=form_kwargs)
         else:
             formset = SteeringFormSet(data, initial=initial, prefix="steering", form_kwargs=form_kwargs)

@@ -4,6 +4,7 @@ Playwright cannot download its own browsers here, so the system Chromium is used
 tests are skipped — unless REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
 """
 
+import datetime
 import importlib
 import os
 import threading
@@ -12,6 +13,11 @@ from pathlib import Path
 import pytest
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
+
+from accounts.models import Role
+from common.dates import today
+from reports.models import AnnualPlan
+from tests.factories import UserFactory
 
 # What a page shows after a click may wait behind another request (on SQLite they take turns, see
 # below) on a busy machine: assertions wait as long as actions do (15 s) before they fail.
@@ -151,3 +157,27 @@ def browser_page(new_context, live_server):
 
     page.on("response", record_failure)
     return page
+
+
+# --- The yearly plan's pages (test_plan_forms, test_plan_words) ----------------------------------
+
+
+@pytest.fixture
+def editor(tree):
+    """The province's editor, ``tinhdoan``."""
+    return UserFactory(username="tinhdoan", unit=tree.province, role=Role.EDITOR)
+
+
+@pytest.fixture
+def plan(tree, editor):
+    """The province's plan of next year, its document's head written."""
+    year = today().year + 1
+    return AnnualPlan.objects.create(
+        unit=tree.province,
+        year=year,
+        number="80-KH/TĐTN-TCKT",
+        issuer="BCH ĐOÀN TỈNH THỬ",
+        place="Thử",
+        subject=f"Công tác cán bộ Đoàn năm {year}",
+        issued_on=datetime.date(year, 1, 10),
+    )

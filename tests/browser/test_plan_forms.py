@@ -23,14 +23,12 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from accounts.models import Role
 from cadres.models import Cadre, CadreStatus
 from common.dates import today
 from reports.models import AnnualPlan, PlanStatus, SteeringMember, SteeringRole, Target
 from tests.browser.pickers import choose_unit
 from tests.browser.test_smoke import log_in
 from tests.browser.test_training import type_date
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -74,24 +72,6 @@ def exactly(label: str) -> re.Pattern:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture
-def editor(tree):
-    return UserFactory(username="tinhdoan", unit=tree.province, role=Role.EDITOR)
-
-
-@pytest.fixture
-def plan(tree, editor):
-    return AnnualPlan.objects.create(
-        unit=tree.province,
-        year=YEAR,
-        number="80-KH/TĐTN-TCKT",
-        issuer="BCH ĐOÀN TỈNH THỬ",
-        place="Thử",
-        subject=f"Công tác cán bộ Đoàn năm {YEAR}",
-        issued_on=datetime.date(YEAR, 1, 10),
-    )
 
 
 def test_a_plan_is_started_blank_and_copied_from_last_year(

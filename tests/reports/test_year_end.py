@@ -408,6 +408,22 @@ def test_it_lets_a_viewer_download_the_report_but_not_edit_it(client, plan, view
     assert AnnualPlan.objects.values().get(pk=plan.pk) == before
 
 
+def test_the_plan_page_links_a_viewer_to_the_reports_files_and_an_editor_to_its_form(
+    client, plan, viewer, province_editor
+):
+    links = {}
+    for user in (viewer, province_editor):
+        page = client_for(client, user).get(plan.get_absolute_url()).content.decode()
+        links[user] = {
+            name
+            for name in ("reports:plan-report", "reports:plan-report-pdf", "reports:plan-report-docx")
+            if f'href="{reverse(name, args=[plan.pk])}"' in page
+        }
+
+    assert links[viewer] == {"reports:plan-report-pdf", "reports:plan-report-docx"}
+    assert links[province_editor] == {"reports:plan-report"}
+
+
 def test_it_refuses_another_units_report(client, tree, make_cadre, commune_editor):
     other = make_plan(tree.commune_b, make_cadre)
     client = client_for(client, commune_editor)
