@@ -1,4 +1,4 @@
-"""Where a cadre counts on a date, and the two columns that spare the statistics of a past date
+"""Where a cadre counts on a date, and the four columns that spare the statistics of a past date
 from asking for most cadres.
 
 The rule (the quality statistics of a past date, ``reports.statistics.data``): on a date, a cadre
@@ -22,7 +22,7 @@ Kept in step here: after a post is saved or deleted, after a cadre's unit change
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import NamedTuple
@@ -109,16 +109,16 @@ def posts_of(rows: Iterable[dict]) -> list[Post]:
 def set_timeline(cadre: Cadre, appointments: Sequence[Appointment], created_on: datetime.date) -> None:
     """Set the columns of a cadre about to be inserted with its posts (demo data): the posts
     are recorded in the order given."""
-    posts = [
-        Post(
-            order=index,
-            unit_id=appointment.unit_id,
-            concurrent=appointment.kind == AppointmentKind.CONCURRENT,
-            started_on=appointment.started_on,
-            ended_on=appointment.ended_on,
-        )
-        for index, appointment in enumerate(appointments)
-    ]
+    posts = posts_of(
+        {
+            "pk": index,
+            "unit_id": post.unit_id,
+            "kind": post.kind,
+            "started_on": post.started_on,
+            "ended_on": post.ended_on,
+        }
+        for index, post in enumerate(appointments)
+    )
     found = timeline(cadre.unit_id, created_on, posts)
     cadre.on_roster_since, cadre.unit_since = found.on_roster_since, found.unit_since
     cadre.earlier_unit_id, cadre.earlier_since = found.earlier_unit_id, found.earlier_since
@@ -131,31 +131,26 @@ def refresh_timelines(
     models: tuple[type, type] = (Cadre, Appointment),
     using: str | None = None,
 ) -> int:
-    """Recompute the two columns of the given cadres (every cadre by default), reading the
+    """Recompute the four columns of the given cadres (every cadre by default), reading the
     cadres and their posts in batches of primary keys; only rows whose values differ are
     written. Returns how many were. ``models`` and ``using``: a migration's own."""
     cadre_model = models[0]
     using = using or router.db_for_write(cadre_model)
-    cadres = cadre_model._base_manager.using(using).order_by("pk")
+    cadres = cadre_model._base_manager.using(using).order_by("pk").values(*_CADRE_COLUMNS)
+    return sum(_refresh_rows(rows, models, using) for rows in _batches(cadres, cadre_ids, batch_size))
+
+
+def _batches(cadres, cadre_ids: Iterable[int] | None, size: int) -> Iterator[list[dict]]:
+    """The rows of ``cadre_ids`` (every cadre: None), ``size`` at a time, by primary key."""
     if cadre_ids is not None:
         wanted = sorted(set(cadre_ids))
-        batches = [wanted[start : start + batch_size] for start in range(0, len(wanted), batch_size)]
-    else:
-        batches = None
-    written = 0
+        for start in range(0, len(wanted), size):
+            yield list(cadres.filter(pk__in=wanted[start : start + size]))
+        return
     last = 0
-    while True:
-        if batches is not None:
-            if not batches:
-                break
-            rows = list(cadres.filter(pk__in=batches.pop(0)).values(*_CADRE_COLUMNS))
-        else:
-            rows = list(cadres.filter(pk__gt=last).values(*_CADRE_COLUMNS)[:batch_size])
-            if not rows:
-                break
-            last = rows[-1]["pk"]
-        written += _refresh_rows(rows, models, using)
-    return written
+    while rows := list(cadres.filter(pk__gt=last)[:size]):
+        yield rows
+        last = rows[-1]["pk"]
 
 
 _CADRE_COLUMNS = ("pk", "unit_id", "created_at", *Timeline._fields)
