@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 
-from cadres.models import Appointment, Position, Unit, parent_name_of
+from cadres.models import Appointment, Cadre, CadreStatus, Position, Unit, parent_name_of
 from common.dates import today
 
 from .models import Candidate, Readiness, StaffingNorm, SuccessionPlan
@@ -47,12 +47,23 @@ def vacancies_in_scope(user, *, level: str = "") -> list[Vacancy]:
     if not units:
         return []
     position_ids = {norm.position_id for kind in norms.values() for norm in kind}
-    held = Counter(
+    # The units and posts as lists of ids, and the holders' status read after: PostgreSQL then
+    # reads the open posts from their partial index (``appointment_open_post``) in a few ms.
+    # Joined with the cadres, it expected most posts on record to be open and scanned both
+    # tables: 0.4 s at a million demo cadres, whose closed posts of Bí thư and Phó Bí thư
+    # outnumber the open ones a thousand to one.
+    posts = list(
         Appointment.objects.open()
-        .filter(unit__in=Unit.objects.visible_to(user).values("pk"), position_id__in=position_ids)
-        .filter(cadre__status="active")
-        .values_list("unit_id", "position_id")
+        .filter(unit_id__in=[unit.pk for unit in units], position_id__in=position_ids)
+        .order_by()
+        .values_list("unit_id", "position_id", "cadre_id")
     )
+    working = set(
+        Cadre.objects.filter(pk__in={cadre for *_, cadre in posts}, status=CadreStatus.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    held = Counter((unit, position) for unit, position, cadre in posts if cadre in working)
     found = []
     for unit in units:
         for norm in norms[unit.kind]:

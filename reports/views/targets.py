@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import editor_required
 from common.dates import today
-from common.lists import paginate
+from common.lists import cached_count, cached_value, paginate
 from common.models import StaleEditError
 from common.text import positive_id, thousands
+from common.versions import recorded_version
 from units.models import Unit, parent_name_of
 
 from .. import services, snapshots
@@ -151,7 +152,11 @@ def target_list(request):
 def target_cadres(request, pk: int):
     user = request.user
     target = _get_target(user, pk)
-    figure = measure(target)
+    # The figure and the list's count are each one pass over the target's population (a second
+    # or more for a province of a million): remembered until any record changes, so the pages
+    # and filters after the first look read them back.
+    version = recorded_version()
+    figure = cached_value("target-figure", (target.pk, target.version, version), lambda: measure(target))
     metric = CATALOGUE.get(target.metric)
     cadres = cadres_behind(target)
     page = None
@@ -168,7 +173,7 @@ def target_cadres(request, pk: int):
             .annotate(unit_parent_name=parent_name_of("unit_path"))
             .order_by("unit_path", "position_order", "full_name", "id")
         )
-        page = paginate(request, cadres, per_page=PER_PAGE, count=cadres.count())
+        page = paginate(request, cadres, per_page=PER_PAGE, count=cached_count(cadres, version=version))
         for cadre in page:
             cadre.unit.parent_name = cadre.unit_parent_name
     query = request.GET.copy()

@@ -131,6 +131,21 @@ def test_a_post_held_to_its_norm_is_no_vacancy(province_editor, tree, make_cadre
     assert after == before - 1 == len(vacancies_in_scope(province_editor))
 
 
+def test_a_post_whose_holder_no_longer_works_is_vacant(province_editor, tree, make_cadre):
+    from cadres.models import Cadre, CadreStatus
+
+    def vacant() -> set:
+        return {(v.unit.pk, v.position.code) for v in vacancies_in_scope(province_editor)}
+
+    holder = young(make_cadre, tree.commune_a, "Phó Một", code="pho-bi-thu")
+    assert (tree.commune_a.pk, "pho-bi-thu") not in vacant()
+
+    # Left the Union with the post still open on record: nobody holds it.
+    Cadre.objects.filter(pk=holder.pk).update(status=CadreStatus.RESIGNED, left_on=datetime.date(2026, 1, 5))
+
+    assert (tree.commune_a.pk, "pho-bi-thu") in vacant()
+
+
 def test_it_keeps_to_the_commune_editors_subtree(commune_editor, plans):
     cards, alerts = items_for(commune_editor)
 

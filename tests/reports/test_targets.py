@@ -366,6 +366,23 @@ def test_it_lists_the_cadres_behind_a_figure(client, province_editor, commune_ed
     )
 
 
+def test_the_cadres_behind_a_figure_follow_a_change_of_the_records(client, province_editor, tree, make_cadre):
+    # The figure and the count are remembered between looks: a new cadre must still show at once.
+    make_cadre(tree.commune_a, full_name="Bí thư có bằng", code="bi-thu", education=Education.BACHELOR)
+    target = make_target(tree.province)
+    url = reverse("reports:target-cadres", args=[target.pk])
+    first = page(client, province_editor, url).content.decode()
+    assert "100,0% (1/1)" in first and 'data-total="1"' in first
+    assert 'data-total="0"' in client.get(url, data={"counted": "no"}).content.decode()
+
+    make_cadre(tree.commune_b, full_name="Bí thư chưa có bằng", code="bi-thu", education=Education.COLLEGE)
+
+    again = client.get(url).content.decode()
+    assert "50,0% (1/2)" in again and 'data-total="2"' in again and "Bí thư chưa có bằng" in again
+    missing = client.get(url, data={"counted": "no"}).content.decode()
+    assert 'data-total="1"' in missing and "Bí thư chưa có bằng" in missing
+
+
 def test_a_figure_of_posts_links_to_the_succession_plans(client, province_editor, tree):
     target = make_target(tree.province, "key_successors_share")
     html = page(client, province_editor, target.get_absolute_url()).content.decode()
