@@ -6,6 +6,7 @@ year (``measure``), as pages and documents print it (``Measure.text``).
     measure_all(targets) -> {pk: Measure}  # of a plan's targets (a few queries each)
     validate_params(key, params) -> dict   # Target.clean: the parameters checked, defaults filled
     cadres_behind(target) -> QuerySet       # the cadres of the figure, each with ``is_counted``
+    population_behind(target) -> Population  # the same cadres, and the condition of those counted
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.urls import reverse
 from common.text import thousands
 
 from .catalogue import CATALOGUE, Metric, metric_choices
-from .compute import Scope, figures, population
+from .compute import Population, Scope, figures, population
 from .params import Param, clean_params
 
 __all__ = [
@@ -27,11 +28,14 @@ __all__ = [
     "Metric",
     "Param",
     "cadres_behind",
+    "counted_among",
     "decimal_text",
     "goal_text",
+    "marked",
     "measure",
     "measure_all",
     "metric_choices",
+    "population_behind",
     "validate_params",
 ]
 
@@ -154,14 +158,25 @@ def measure_all(targets, *, day=None) -> dict[int, Measure]:
     return {target.pk: measure(target, day=day) for target in targets}
 
 
-def cadres_behind(target, *, day=None):
+def population_behind(target, *, day=None) -> Population | None:
     """The cadres the figure of ``target`` counts among (a share's population, a count's
-    counted cadres), each annotated ``is_counted``; None for a metric that counts posts or an
-    unknown one. Not narrowed to a user's scope: the caller does that."""
+    counted cadres) and the condition of those it counts (None: all of them); None for a
+    metric that counts posts or an unknown one. Not narrowed to a user's scope."""
     metric = CATALOGUE.get(target.metric)
     if metric is None or not metric.cadres:
         return None
-    found = population(metric.key, scope_of(target, day))
+    return population(metric.key, scope_of(target, day))
+
+
+def cadres_behind(target, *, day=None):
+    """``population_behind``'s cadres, each annotated ``is_counted``; None for a metric that
+    counts posts or an unknown one. Not narrowed to a user's scope: the caller does that."""
+    found = population_behind(target, day=day)
+    return None if found is None else marked(found)
+
+
+def marked(found: Population) -> QuerySet:
+    """The cadres of ``found``, each annotated ``is_counted``."""
     if found.counted is None:
         return found.cadres.annotate(is_counted=Value(True, output_field=BooleanField()))
     return found.cadres.annotate(
@@ -169,3 +184,14 @@ def cadres_behind(target, *, day=None):
             When(found.counted, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
+
+
+def counted_among(found: Population, pks) -> set[int]:
+    """Which of the cadres ``pks`` (a page of ``found``) are counted, as ``marked`` says: the
+    condition asked of those rows only. Annotated on a whole list, a condition over a subquery
+    (the learners of every resolution study…) is computed for the whole population first: 0.3 s
+    for a province of a million, for a page of fifty."""
+    rows = found.cadres.filter(pk__in=list(pks))
+    if found.counted is not None:
+        rows = rows.filter(found.counted)
+    return set(rows.values_list("pk", flat=True))

@@ -6,6 +6,7 @@ plan of that year is sent up (or accepted), its targets are not changed."""
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from units.models import Unit, parent_name_of
 
 from .. import services, snapshots
 from ..forms_targets import MAX_YEAR, MIN_YEAR, TargetFilterForm, TargetForm
-from ..metrics import CATALOGUE, Measure, cadres_behind, goal_text, measure
+from ..metrics import CATALOGUE, Measure, counted_among, goal_text, marked, measure, population_behind
 from ..models import AnnualPlan, Target
 
 PER_PAGE = 50
@@ -152,30 +153,44 @@ def target_list(request):
 def target_cadres(request, pk: int):
     user = request.user
     target = _get_target(user, pk)
-    # The figure and the list's count are each one pass over the target's population (a second
+    # The figure and the list's count are each a pass over the target's population (a second
     # or more for a province of a million): remembered until any record changes, so the pages
     # and filters after the first look read them back.
     version = recorded_version()
     figure = cached_value("target-figure", (target.pk, target.version, version), lambda: measure(target))
     metric = CATALOGUE.get(target.metric)
-    cadres = cadres_behind(target)
+    found = population_behind(target)
     page = None
     shown = request.GET.get("counted", "")
     if shown not in COUNTED_FILTERS:
         messages.warning(request, "Bộ lọc “Kết quả” không hợp lệ: đang hiện tất cả.")
         shown = ""
-    if cadres is not None:
-        cadres = cadres.visible_to(user)
+    if found is not None:
+        # Unfiltered, the page's rows are asked whether they are counted after they are read.
+        # Filtered by the result, they are found with the condition asked of each row walked (an
+        # EXISTS: a few ms for a page) and counted with it computed once for the whole population
+        # (a hashed subquery: 3 s for a province of a million, where an EXISTS per row takes 9 s);
+        # the count is then remembered.
+        cadres, counting = found.cadres, found.cadres
         if shown:
-            cadres = cadres.filter(is_counted=shown == "yes")
+            counting = marked(found).filter(is_counted=shown == "yes")
+            if found.counted is None:
+                cadres = counting
+            else:
+                condition = Exists(found.cadres.filter(found.counted).filter(pk=OuterRef("pk")))
+                cadres = cadres.filter(condition if shown == "yes" else ~condition)
         cadres = (
-            cadres.select_related("unit", "position")
+            cadres.visible_to(user)
+            .select_related("unit", "position")
             .annotate(unit_parent_name=parent_name_of("unit_path"))
             .order_by("unit_path", "position_order", "full_name", "id")
         )
-        page = paginate(request, cadres, per_page=PER_PAGE, count=cached_count(cadres, version=version))
+        total = cached_count(counting.visible_to(user), version=version)
+        page = paginate(request, cadres, per_page=PER_PAGE, count=total)
+        counted = None if shown else counted_among(found, [cadre.pk for cadre in page])
         for cadre in page:
             cadre.unit.parent_name = cadre.unit_parent_name
+            cadre.is_counted = shown == "yes" if counted is None else cadre.pk in counted
     query = request.GET.copy()
     for name in ("page", "after", "before", "last"):
         query.pop(name, None)

@@ -357,6 +357,11 @@ def test_it_lists_the_cadres_behind_a_figure(client, province_editor, commune_ed
     assert html.count('data-counted="yes"') == 1 and html.count('data-counted="no"') == 1
     only_missing = client.get(url, data={"counted": "no"}).content.decode()
     assert "Bí thư chưa có bằng" in only_missing and "Bí thư có bằng" not in only_missing
+    assert only_missing.count('data-counted="no"') == 1 and 'data-counted="yes"' not in only_missing
+    only_counted = client.get(url, data={"counted": "yes"}).content.decode()
+    assert "Bí thư có bằng" in only_counted and "Bí thư chưa có bằng" not in only_counted
+    assert only_counted.count('data-counted="yes"') == 1 and 'data-counted="no"' not in only_counted
+    assert 'data-total="1"' in only_missing and 'data-total="1"' in only_counted
     bad = client.get(url, data={"counted": "maybe"})
     assert bad.status_code == 200 and "Bộ lọc “Kết quả” không hợp lệ" in bad.content.decode()
     # A commune's target shows its own cadres only.
