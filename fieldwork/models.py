@@ -208,6 +208,18 @@ class FieldTripQuerySet(ScopedQuerySet):
         """What figures cached from trips depend on: the trips, their units and cadres."""
         return f"{generation(TRIPS_GENERATION)}:{Cadre.objects.data_version()}"
 
+    def visible_to_by_organiser(self, user) -> "FieldTripQuerySet":
+        """``visible_to(user)``, with the scope's organisers also named by id: PostgreSQL then
+        knows from its statistics how few trips a ward organises (2 of 345,000 at a million
+        cadres) and reads them from the organiser index, instead of walking the date index for
+        rows it never finds (a ward's trip list 0.63 s, its month's calendar 78 ms)."""
+        trips = self.visible_to(user)
+        prefix = scope_prefix(user)
+        if prefix in (None, EVERYTHING):
+            return trips
+        units = Unit.objects.filter(subtree_condition("path", prefix)).values_list("pk", flat=True)
+        return trips.filter(organiser__in=list(units))
+
     def in_year(self, year: int) -> "FieldTripQuerySet":
         return self.filter(
             starts_on__gte=datetime.date(year, 1, 1), starts_on__lte=datetime.date(year, 12, 31)

@@ -111,7 +111,7 @@ def trip_calendar(request):
     today = timezone.localdate()
     month = calendar.parse_month(request.GET.get("month", ""), today, years=YEARS)
     month_trips = (
-        FieldTrip.objects.visible_to(user)
+        FieldTrip.objects.visible_to_by_organiser(user)
         .exclude(status=TripStatus.CANCELLED)
         .filter(
             # A trip lasts at most MAX_TRIP_DAYS: bounding its start from below too lets the index
