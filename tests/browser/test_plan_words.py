@@ -169,7 +169,12 @@ def test_enter_picks_a_cadre_in_the_search_and_saves_in_a_text_box(
     wrapper = page.locator("#id_steering-0-cadre + .ts-wrapper")
     wrapper.locator(".ts-control").click()
     box = wrapper.locator(".ts-control input")
+    # Typed only once the list is open and the box has the focus: keys typed before (a busy
+    # machine) are lost, and the list still shows every option, "— Chọn cán bộ —" first.
+    expect(wrapper.locator(".ts-dropdown")).to_be_visible()
+    expect(box).to_be_focused()
     box.press_sequentially("Siu Văn")
+    expect(box).to_have_value("Siu Văn")
     expect(wrapper.locator(".ts-dropdown .option")).to_have_count(1)
     box.press("Enter")
     expect(cadre_of(page, 1)).to_have_value(str(hung.pk))
