@@ -7,13 +7,14 @@ year (``measure``), as pages and documents print it (``Measure.text``).
     validate_params(key, params) -> dict   # Target.clean: the parameters checked, defaults filled
     cadres_behind(target) -> QuerySet       # the cadres of the figure, each with ``is_counted``
     population_behind(target) -> Population  # the same cadres, and the condition of those counted
+    with_result(found, counted) -> QuerySet  # those counted, or not, for a page of them
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Value, When
 from django.urls import reverse
 
 from common.text import thousands
@@ -37,6 +38,7 @@ __all__ = [
     "metric_choices",
     "population_behind",
     "validate_params",
+    "with_result",
 ]
 
 ONE_DECIMAL = Decimal("0.1")
@@ -191,7 +193,17 @@ def counted_among(found: Population, pks) -> set[int]:
     condition asked of those rows only. Annotated on a whole list, a condition over a subquery
     (the learners of every resolution study…) is computed for the whole population first: 0.3 s
     for a province of a million, for a page of fifty."""
-    rows = found.cadres.filter(pk__in=list(pks))
-    if found.counted is not None:
-        rows = rows.filter(found.counted)
-    return set(rows.values_list("pk", flat=True))
+    if found.counted is None:
+        return set(pks)
+    return set(found.cadres.filter(found.counted, pk__in=list(pks)).values_list("pk", flat=True))
+
+
+def with_result(found: Population, counted: bool) -> QuerySet:
+    """The cadres of ``found`` that are counted (``counted``) or not, as ``marked`` says, the
+    condition asked of each row as it is read (an EXISTS): a page of them takes a few ms, where
+    filtering ``marked`` computes the condition for the whole population first. Counting them
+    all is the other way round: 3 s through ``marked`` for a province of a million, 9 s here."""
+    if found.counted is None:
+        return found.cadres if counted else found.cadres.none()
+    condition = Exists(found.cadres.filter(found.counted).filter(pk=OuterRef("pk")))
+    return found.cadres.filter(condition if counted else ~condition)

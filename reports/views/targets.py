@@ -6,7 +6,6 @@ plan of that year is sent up (or accepted), its targets are not changed."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,16 @@ from units.models import Unit, parent_name_of
 
 from .. import services, snapshots
 from ..forms_targets import MAX_YEAR, MIN_YEAR, TargetFilterForm, TargetForm
-from ..metrics import CATALOGUE, Measure, counted_among, goal_text, marked, measure, population_behind
+from ..metrics import (
+    CATALOGUE,
+    Measure,
+    counted_among,
+    goal_text,
+    marked,
+    measure,
+    population_behind,
+    with_result,
+)
 from ..models import AnnualPlan, Target
 
 PER_PAGE = 50
@@ -167,18 +175,12 @@ def target_cadres(request, pk: int):
         shown = ""
     if found is not None:
         # Unfiltered, the page's rows are asked whether they are counted after they are read.
-        # Filtered by the result, they are found with the condition asked of each row walked (an
-        # EXISTS: a few ms for a page) and counted with it computed once for the whole population
-        # (a hashed subquery: 3 s for a province of a million, where an EXISTS per row takes 9 s);
-        # the count is then remembered.
+        # Filtered by the result, the page is found row by row (``with_result``) and counted
+        # through ``marked``, each the faster way for its work; the count is then remembered.
         cadres, counting = found.cadres, found.cadres
         if shown:
+            cadres = with_result(found, shown == "yes")
             counting = marked(found).filter(is_counted=shown == "yes")
-            if found.counted is None:
-                cadres = counting
-            else:
-                condition = Exists(found.cadres.filter(found.counted).filter(pk=OuterRef("pk")))
-                cadres = cadres.filter(condition if shown == "yes" else ~condition)
         cadres = (
             cadres.visible_to(user)
             .select_related("unit", "position")
